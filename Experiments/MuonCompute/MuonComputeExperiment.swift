@@ -163,7 +163,7 @@ public enum MuonComputeExperiment: Experiment {
     **Ratios.** `steps_ratio` = f* (Muon steps / AdamW steps; tokens ratio too, equal batch). `flops_ratio` = \
     f* × (model + optimiser FLOPs per Muon step) / (model + optimiser FLOPs per AdamW step); model FLOPs are \
     exact matmul counts from the shapes (forward, backward = 2 × forward; causal attention T(T+1)/2 pairs), \
-    optimiser FLOPs from `Muon.flops(for:)` / `Adam.flops(for:)` (Newton–Schulz: three GEMMs per quintic). \
+    optimiser FLOPs from `Muon.flops(for:)` / `Adam.flops(for:)` (Newton–Schulz counted as three general products per quintic, the literature's convention; our kernel executes about 30% fewer flops by exploiting symmetry). \
     At this scale NS is not negligible (Jordan's bound T·m/B is large when B is a few hundred tokens): \
     `muon.optimizer_overhead` reports it. The NS-free (6·N·D-style) ratio equals `steps_ratio`. `wall_ratio` = \
     f* × (Muon s/step ÷ AdamW s/step) from the two tuned N₀ runs, measured on this machine (a timing).

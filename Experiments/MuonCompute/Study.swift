@@ -33,7 +33,7 @@ struct StudyOutcome {
     /// Muon steps / AdamW steps to the target (tokens ratio too: same batch).
     var stepsRatio: Double { crossing.ratio }
     /// (Muon model + optimiser FLOPs per step) / (AdamW's), times the steps ratio. Optimiser
-    /// FLOPs include Newton–Schulz (`Muon.flops(for:)`, three GEMMs per quintic step).
+    /// FLOPs include Newton–Schulz (`Muon.flops(for:)`, Newton–Schulz as three general products per quintic step, the literature's count).
     var flopsRatio: Double {
         let m = muon.bestResult, a = adamW.bestResult
         return stepsRatio * (m.modelFlopsPerStep + m.optimizerFlopsPerStep) / (a.modelFlopsPerStep + a.optimizerFlopsPerStep)

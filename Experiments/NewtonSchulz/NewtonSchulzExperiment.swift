@@ -153,8 +153,8 @@ public enum NewtonSchulzExperiment: Experiment {
     schedules with fewer steps than the longest hold their final value.
 
     **Cost.** One orthogonalize call with Jordan's schedule against one cblas_sgemm of the step's dominant product \
-    (s×s)·(s×l), fastest of the preset's repetitions each; achieved GFLOP/s counts only the three GEMMs per step \
-    (NewtonSchulz.flops). Reported, never asserted.
+    (s×s)·(s×l), fastest of the preset's repetitions each; achieved GFLOP/s counts the flops executed by the step's \
+    three BLAS-3 calls (ssyrk Gram, ssyrk A², ssymm product: NewtonSchulz.flops). Reported, never asserted.
     """
 
     public static func run(_ trial: Trial<Config>, _ context: RunContext) throws -> Measurements {

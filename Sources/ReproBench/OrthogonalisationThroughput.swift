@@ -4,8 +4,9 @@ import ReproOptim
 
 /// Newton–Schulz (5 Jordan quintics) against plain `sgemm` at the same shape, in GFLOP/s.
 ///
-/// Newton–Schulz's rate is `NewtonSchulz.flops` (its three GEMMs per step) over the measured
-/// time of `orthogonalize` (which also normalises and copies). The reference is one `sgemm`
+/// Newton–Schulz's rate is `NewtonSchulz.flops` (the flops its `ssyrk`, `ssyrk`, `ssymm` calls
+/// execute per step) over the measured time of `orthogonalize` (which also normalises, mirrors
+/// and copies). The reference is one `sgemm`
 /// of the step's product B·X for a wide rows×cols matrix: [rows×rows]·[rows×cols], NoTrans ×
 /// NoTrans, 2·rows²·cols flops. It and the Gram product X·Xᵀ (NoTrans × Trans, the same flop
 /// count) together are 2·2s²l of the 4s²l + 2s³ per step, so B·X is the dominant product
@@ -18,6 +19,10 @@ struct OrthogonalisationThroughput {
 
     var newtonSchulzGFLOPS: Double { NewtonSchulz.flops(rows: rows, cols: cols, steps: 5) / newtonSchulz.median / 1e9 }
     var sgemmGFLOPS: Double { 2 * Double(rows * rows * cols) / sgemm.median / 1e9 }
+    /// Time of three general products per step at the measured sgemm rate, over the NS time.
+    var speedUpOverGeneralProducts: Double {
+        NewtonSchulz.nominalFlops(rows: rows, cols: cols, steps: 5) / (sgemmGFLOPS * 1e9) / newtonSchulz.median
+    }
 
     static func measure(rows: Int, cols: Int, warmup: Int, repetitions: Int) -> OrthogonalisationThroughput {
         precondition(rows <= cols, "the reference product is written for the wide orientation")

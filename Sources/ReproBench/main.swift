@@ -5,14 +5,14 @@ import ReproNumerics
 // against plain sgemm, and element-wise loops against memcpy. Everything runs in this one
 // process, one measurement after another, so no two timings compete for the cores.
 //
-// `repro-bench profile CASE [STEPS]` only runs STEPS (default 20) steps of one training case, or
-// of the 10⁶-parameter AdamW step ("adamw-1e6"), at one thread, for `perf record` or
-// `valgrind --tool=callgrind`.
+// `repro-bench profile CASE [STEPS [THREADS]]` only runs STEPS (default 20) steps of one training
+// case, or of the 10⁶-parameter AdamW step ("adamw-1e6"), at THREADS threads (default 1), for
+// `perf record` or `valgrind --tool=callgrind`.
 
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "profile" {
     let name = CommandLine.arguments[2]
     let count = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 20 : 20
-    BLAS.threads = 1
+    BLAS.threads = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 1 : 1
     guard let step = name == "adamw-1e6" ? Bandwidth.adamWStep() : TrainingSteps.make(name) else {
         FileHandle.standardError.write(Data("repro-bench: unknown case \(name); one of \(TrainingSteps.names + ["adamw-1e6"])\n".utf8))
         exit(2)

@@ -45,6 +45,7 @@ extension Tape {
                      "attention: q \(q.shape), k \(k.shape), v \(v.shape) must be [..., T, D]")
         let t = q.shape[r - 2], dk = q.shape[r - 1], dv = v.shape[r - 1]
         let batch = q.shape.dropLast(2).reduce(1, *)
+        let rowGrain = max(1, Parallel.elementGrain / max(t, 1))
         if case .keyPrefix(let n) = mask { precondition(n >= 1 && n <= t, "attention: key prefix \(n) outside 1...\(t)") }
         // weights = P (softmax) or A (linear), [batch, T, T], zero on masked entries.
         var weights = pool.take(batch * t * t)
@@ -53,9 +54,9 @@ extension Tape {
                 BLAS.sgemmBatched(batch: batch, transposeB: true, m: t, n: t, k: dk, alpha: scale,
                                   a: qs.baseAddress!, b: ks.baseAddress!, c: w.baseAddress!)
             } }
-            for b in 0..<batch {
-                for i in 0..<t {
-                    let row = w.baseAddress! + (b * t + i) * t, limit = mask.limit(i, t)
+            Parallel.forEach(batch * t, grain: rowGrain) { rowRange in
+                for bi in rowRange {
+                    let row = w.baseAddress! + bi * t, limit = mask.limit(bi % t, t)
                     if softmax { _ = Self.softmaxRow(row, row, limit) }
                     for j in limit..<t { row[j] = 0 }
                 }
@@ -83,9 +84,9 @@ extension Tape {
                         BLAS.sgemmBatched(batch: batch, transposeB: true, m: t, n: t, k: dv, a: dO.baseAddress!,
                                           b: vs.baseAddress!, c: ds.baseAddress!)
                     }
-                    for b in 0..<batch {
-                        for i in 0..<t {
-                            let o = (b * t + i) * t, limit = mask.limit(i, t)
+                    Parallel.forEach(batch * t, grain: rowGrain) { rowRange in
+                        for bi in rowRange {
+                            let o = bi * t, limit = mask.limit(bi % t, t)
                             if softmax {
                                 let dot = Reduce.dot(w.baseAddress! + o, ds.baseAddress! + o, limit)
                                 for j in 0..<limit { ds[o + j] = w[o + j] * (ds[o + j] - dot) }

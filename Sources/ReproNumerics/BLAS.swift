@@ -27,7 +27,11 @@ public enum BLAS {
     /// packed operands (A_i starts at `a + i·m·k`, B_i at `b + i·k·n`, C_i at `c + i·m·n`).
     ///
     /// The installed `cblas.h` declares no `cblas_sgemm_batch`, so this is a loop of `sgemm`
-    /// calls in a fixed order; each call is itself deterministic for a fixed thread count.
+    /// calls. Products small enough that OpenBLAS runs each on one thread (m·n·k ≤ 2¹⁸, its
+    /// `SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD` in 0.3.21) are spread over
+    /// `Parallel.width` threads instead, whole products per thread; either way every product is
+    /// computed by one single- or multi-threaded call exactly as in a serial loop, so the result
+    /// does not depend on the split.
     public static func sgemmBatched(
         batch: Int, transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
@@ -35,21 +39,27 @@ public enum BLAS {
         beta: Float = 0, c: UnsafeMutablePointer<Float>
     ) {
         let lda = transposeA ? m : k, ldb = transposeB ? k : n
-        for i in 0..<batch {
-            sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                  alpha: alpha, a: a + i * m * k, lda: lda, b: b + i * k * n, ldb: ldb,
-                  beta: beta, c: c + i * m * n, ldc: n)
+        let flops = m * n * k, singleThreaded = flops <= 1 << 18
+        Parallel.forEach(batch, grain: singleThreaded ? max(1, (1 << 15) / max(flops, 1)) : batch + 1) { range in
+            for i in range {
+                sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                      alpha: alpha, a: a + i * m * k, lda: lda, b: b + i * k * n, ldb: ldb,
+                      beta: beta, c: c + i * m * n, ldc: n)
+            }
         }
     }
 
-    /// The number of threads OpenBLAS uses for one call; setting it affects the whole process.
+    /// The number of threads OpenBLAS uses for one call; setting it affects the whole process
+    /// and also sets `Parallel.width`, the threads of the numerics' own loops.
     ///
-    /// Results are bitwise reproducible for a fixed thread count, not across thread counts.
+    /// Results are bitwise reproducible for a fixed thread count, not across thread counts
+    /// (OpenBLAS splits its sums differently); `Parallel`'s loops give the same bits at any width.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
         set {
             precondition(newValue >= 1, "OpenBLAS needs at least one thread, got \(newValue)")
             openblas_set_num_threads(blasInt(newValue))
+            Parallel.width = newValue
         }
     }
 

@@ -51,9 +51,13 @@ extension Tape {
 
     /// s·x for a constant s.
     public func scale(_ x: Variable, _ s: Float) -> Variable {
-        let y = filled(x.shape) { out in x.withValue { xs in for i in 0..<xs.count { out[i] = s * xs[i] } } }
+        let y = filled(x.shape) { out in x.withValue { xs in
+            Parallel.forEach(xs.count, grain: Parallel.elementGrain) { range in for i in range { out[i] = s * xs[i] } }
+        } }
         return record(y, x) { out in
-            out.withOutputGrad { g in x.withGrad { dx in for i in 0..<dx.count { dx[i] += s * g[i] } } }
+            out.withOutputGrad { g in x.withGrad { dx in
+                Parallel.forEach(dx.count, grain: Parallel.elementGrain) { range in for i in range { dx[i] += s * g[i] } }
+            } }
         }
     }
 
@@ -77,54 +81,63 @@ extension Tape {
     /// computed alongside F(x) and kept, so the pullback is one multiply-add per element.
     /// Generic over `F` so each function is specialised and its loops vectorise.
     func unary<F: UnaryFunction>(_ x: Variable, _: F.Type) -> Variable {
+        let grain = Parallel.elementGrain
         guard isRecording && x.needsGrad else {
-            return record(filled(x.shape) { out in x.withValue { xs in for i in 0..<xs.count { out[i] = F.value(xs[i]) } } }, x) { _ in }
+            return record(filled(x.shape) { out in x.withValue { xs in
+                Parallel.forEach(xs.count, grain: grain) { range in for i in range { out[i] = F.value(xs[i]) } }
+            } }, x) { _ in }
         }
         var derivative = pool.take(x.value.count)
         let y = filled(x.shape) { out in
             x.withValue { xs in derivative.withUnsafeMutableBufferPointer { d in
-                for i in 0..<xs.count { (out[i], d[i]) = F.valueAndDerivative(xs[i]) }
+                Parallel.forEach(xs.count, grain: grain) { range in
+                    for i in range { (out[i], d[i]) = F.valueAndDerivative(xs[i]) }
+                }
             } }
         }
         keep(derivative)
         return record(y, x) { [derivative] out in
             out.withOutputGrad { g in derivative.withUnsafeBufferPointer { d in x.withGrad { dx in
-                for i in 0..<dx.count { dx[i] += g[i] * d[i] }
+                Parallel.forEach(dx.count, grain: grain) { range in for i in range { dx[i] += g[i] * d[i] } }
             } } }
         }
     }
 
     /// z = F(a, b) with b broadcast; the pullback adds g·∂F/∂a into da and reduces g·∂F/∂b over
-    /// the broadcast dimension (rows in increasing order) into db.
+    /// the broadcast dimension (rows in increasing order) into db. Rows run in parallel except
+    /// for db of a tiled or scalar b, whose rows share entries.
     func binary<F: BinaryFunction>(_ a: Variable, _ b: Variable, _: F.Type) -> Variable {
         let mode = Broadcast(a.shape, b.shape, op: F.name)
         let rows = a.value.rows, cols = a.value.cols
+        let rowGrain = max(1, Parallel.elementGrain / max(cols, 1))
         let z = filled(a.shape) { out in
             a.withValue { xs in b.withValue { ys in
-                for r in 0..<rows {
+                Parallel.forEach(rows, grain: rowGrain) { rowRange in for r in rowRange {
                     let (start, stride) = mode.rowStart(r, cols: cols)
                     let o = out.baseAddress! + r * cols, x = xs.baseAddress! + r * cols, y = ys.baseAddress! + start
                     if stride == 1 { for c in 0..<cols { o[c] = F.value(x[c], y[c]) } }
                     else { let yc = y[0]; for c in 0..<cols { o[c] = F.value(x[c], yc) } }
-                }
+                } }
             } }
         }
         return record(z, a, b) { out in
             out.withOutputGrad { gs in a.withValue { xs in b.withValue { ys in
                 if a.needsGrad {
                     a.withGrad { dxs in
-                        for r in 0..<rows {
+                        Parallel.forEach(rows, grain: rowGrain) { rowRange in for r in rowRange {
                             let (start, stride) = mode.rowStart(r, cols: cols)
                             let g = gs.baseAddress! + r * cols, x = xs.baseAddress! + r * cols
                             let y = ys.baseAddress! + start, dx = dxs.baseAddress! + r * cols
                             if stride == 1 { for c in 0..<cols { dx[c] += g[c] * F.derivativeA(x[c], y[c]) } }
                             else { let yc = y[0]; for c in 0..<cols { dx[c] += g[c] * F.derivativeA(x[c], yc) } }
-                        }
+                        } }
                     }
                 }
                 if b.needsGrad {
                     b.withGrad { dys in
-                        for r in 0..<rows {
+                        // Rows write disjoint parts of db only when b is not shared between rows.
+                        let disjoint = switch mode { case .same, .column: true; case .tiled, .scalar: false }
+                        Parallel.forEach(rows, grain: disjoint ? rowGrain : rows + 1) { rowRange in for r in rowRange {
                             let (start, stride) = mode.rowStart(r, cols: cols)
                             let g = gs.baseAddress! + r * cols, x = xs.baseAddress! + r * cols
                             let y = ys.baseAddress! + start, dy = dys.baseAddress! + start
@@ -136,7 +149,7 @@ extension Tape {
                                 for c in 0..<cols { s += g[c] * F.derivativeB(x[c], yc) }
                                 dy[0] += s
                             }
-                        }
+                        } }
                     }
                 }
             } } }

@@ -15,6 +15,7 @@ extension Tape {
 
     private func normalise(_ x: Variable, gain: Variable?, bias: Variable?, epsilon: Float, centred: Bool) -> Variable {
         let rows = x.value.rows, d = x.value.cols
+        let rowGrain = max(1, Parallel.elementGrain / max(d, 1))
         for p in [gain, bias].compactMap({ $0 }) { precondition(p.value.count == d, "norm: parameter \(p.shape) does not match width \(d)") }
         // Saved for the pullback: x̂ [rows, d] and 1/σ̃ per row.
         var normalised = pool.take(rows * d), inverseScale = pool.take(rows)
@@ -23,13 +24,13 @@ extension Tape {
         let y = filled(x.shape) { out in
             x.withValue { xs in normalised.withUnsafeMutableBufferPointer { xh in inverseScale.withUnsafeMutableBufferPointer { inv in
                 gamma.withUnsafeBufferPointer { g in beta.withUnsafeBufferPointer { b in
-                    for r in 0..<rows {
+                    Parallel.forEach(rows, grain: rowGrain) { rowRange in for r in rowRange {
                         let xr = xs.baseAddress! + r * d, hr = xh.baseAddress! + r * d, yr = out.baseAddress! + r * d
                         let mu = centred ? Reduce.sum(xr, d) / Float(d) : 0
                         let s = 1 / (Reduce.squaredDeviation(xr, mu, d) / Float(d) + epsilon).squareRoot()
                         inv[r] = s
                         for j in 0..<d { let h = (xr[j] - mu) * s; hr[j] = h; yr[j] = h * g[j] + b[j] }
-                    }
+                    } }
                 } }
             } } }
         }
@@ -39,19 +40,21 @@ extension Tape {
         return record(y, inputs: inputs) { [normalised, inverseScale] out in
             out.withOutputGrad { gs in normalised.withUnsafeBufferPointer { xh in
                 if x.needsGrad {
-                    var scratch = [Float](repeating: 0, count: d)
-                    x.withGrad { dxs in gamma.withUnsafeBufferPointer { g in inverseScale.withUnsafeBufferPointer { inv in scratch.withUnsafeMutableBufferPointer { dnBuffer in
-                        let dn = dnBuffer.baseAddress!
-                        for r in 0..<rows {
-                            let gr = gs.baseAddress! + r * d, hr = xh.baseAddress! + r * d, dx = dxs.baseAddress! + r * d
-                            // dx̂ = g ⊙ γ, written into dn first.
-                            for j in 0..<d { dn[j] = gr[j] * g[j] }
-                            let meanD = centred ? Reduce.sum(dn, d) / Float(d) : 0
-                            let meanDX = Reduce.dot(dn, hr, d) / Float(d)
-                            let s = inv[r]
-                            for j in 0..<d { dx[j] += s * (dn[j] - meanD - hr[j] * meanDX) }
+                    x.withGrad { dxs in gamma.withUnsafeBufferPointer { g in inverseScale.withUnsafeBufferPointer { inv in
+                        Parallel.forEach(rows, grain: rowGrain) { rowRange in
+                            // dx̂ = g ⊙ γ of one row, written here first (one scratch row per chunk).
+                            let dn = UnsafeMutablePointer<Float>.allocate(capacity: d)
+                            defer { dn.deallocate() }
+                            for r in rowRange {
+                                let gr = gs.baseAddress! + r * d, hr = xh.baseAddress! + r * d, dx = dxs.baseAddress! + r * d
+                                for j in 0..<d { dn[j] = gr[j] * g[j] }
+                                let meanD = centred ? Reduce.sum(dn, d) / Float(d) : 0
+                                let meanDX = Reduce.dot(dn, hr, d) / Float(d)
+                                let s = inv[r]
+                                for j in 0..<d { dx[j] += s * (dn[j] - meanD - hr[j] * meanDX) }
+                            }
                         }
-                    } } } }
+                    } } }
                 }
                 if let gain, gain.needsGrad {
                     gain.withGrad { dg in

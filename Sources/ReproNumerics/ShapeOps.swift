@@ -37,8 +37,10 @@ extension Tape {
 
     private static func swapMiddle(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
                                    _ n: Int, _ p: Int, _ q: Int, _ d: Int, accumulate: Bool) {
-        for i in 0..<n {
-            for j in 0..<p {
+        // Each (i, j) block of q·d source elements lands in distinct destination rows.
+        Parallel.forEach(n * p, grain: max(1, Parallel.elementGrain / max(q * d, 1))) { range in
+            for ij in range {
+                let (i, j) = ij.quotientAndRemainder(dividingBy: p)
                 for k in 0..<q {
                     let s = src + ((i * p + j) * q + k) * d
                     let t = dst + ((i * q + k) * p + j) * d

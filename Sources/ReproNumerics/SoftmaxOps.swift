@@ -27,25 +27,32 @@ extension Tape {
     public func crossEntropy(_ logits: Variable, labels: [Int32]) -> Variable {
         let rows = logits.value.rows, cols = logits.value.cols
         precondition(labels.count == rows, "crossEntropy: \(labels.count) labels for \(rows) rows")
-        var probabilities = pool.take(rows * cols)
-        var total = 0.0
-        logits.withValue { xs in probabilities.withUnsafeMutableBufferPointer { p in
-            for r in 0..<rows {
-                let label = Int(labels[r])
-                precondition(label >= 0 && label < cols, "crossEntropy: label \(label) outside 0..<\(cols)")
-                let logSum = Self.softmaxRow(xs.baseAddress! + r * cols, p.baseAddress! + r * cols, cols)
-                total += Double(logSum - xs[r * cols + label])
+        for label in labels { precondition(label >= 0 && Int(label) < cols, "crossEntropy: label \(label) outside 0..<\(cols)") }
+        let rowGrain = max(1, Parallel.elementGrain / max(cols, 1))
+        var probabilities = pool.take(rows * cols), rowLoss = pool.take(rows)
+        logits.withValue { xs in probabilities.withUnsafeMutableBufferPointer { p in rowLoss.withUnsafeMutableBufferPointer { l in
+            Parallel.forEach(rows, grain: rowGrain) { rowRange in
+                for r in rowRange {
+                    let logSum = Self.softmaxRow(xs.baseAddress! + r * cols, p.baseAddress! + r * cols, cols)
+                    l[r] = logSum - xs[r * cols + Int(labels[r])]
+                }
             }
-        } }
+        } } }
+        // The mean in row order, in Double: the same sum at every parallel width.
+        var total = 0.0
+        for r in 0..<rows { total += Double(rowLoss[r]) }
+        pool.give(rowLoss)
         keep(probabilities)
         let loss = Tensor(shape: [], data: [Float(total / Double(rows))])
         return record(loss, logits) { [probabilities] out in
             let g = out.gradData[0] / Float(rows)
             probabilities.withUnsafeBufferPointer { p in logits.withGrad { dx in
-                for r in 0..<rows {
-                    let o = r * cols
-                    for c in 0..<cols { dx[o + c] += g * p[o + c] }
-                    dx[o + Int(labels[r])] -= g
+                Parallel.forEach(rows, grain: rowGrain) { rowRange in
+                    for r in rowRange {
+                        let o = r * cols
+                        for c in 0..<cols { dx[o + c] += g * p[o + c] }
+                        dx[o + Int(labels[r])] -= g
+                    }
                 }
             } }
         }

@@ -71,10 +71,12 @@ public struct Adam: Optimizer {
             s.m.withUnsafeMutableBufferPointer { m in
                 s.v.withUnsafeMutableBufferPointer { v in
                     g.withUnsafeBufferPointer { g in
-                        for i in p.indices {
-                            m[i] = b1 * m[i] + (1 - b1) * g[i]
-                            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                            p[i] -= stepSize * m[i] / (v[i].squareRoot() / rootBias2 + eps)
+                        Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in
+                            for i in range {
+                                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                p[i] -= stepSize * m[i] / (v[i].squareRoot() / rootBias2 + eps)
+                            }
                         }
                     }
                 }

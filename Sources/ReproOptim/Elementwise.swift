@@ -1,9 +1,13 @@
+import ReproNumerics
+
 /// The element-wise kernels the optimisers share; each loop is one line of an update equation.
 enum Elementwise {
     /// p ← p·factor (decoupled weight decay with factor = 1 − η·λ).
     static func scale(_ p: inout [Float], by factor: Float) {
         if factor == 1 { return }
-        p.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= factor } }
+        p.withUnsafeMutableBufferPointer { p in
+            Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in for i in range { p[i] *= factor } }
+        }
     }
 
     /// b ← μ·b + g (PyTorch SGD momentum without dampening).

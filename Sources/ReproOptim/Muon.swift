@@ -91,6 +91,9 @@ public struct Muon: Optimizer {
         }
     }
 
+    /// Newton–Schulz is counted as three general products per step (`NewtonSchulz.nominalFlops`),
+    /// the convention of FLOP estimates in the Muon literature, so compute ratios stay comparable
+    /// with papers; this implementation executes fewer by exploiting symmetry (`NewtonSchulz.flops`).
     public func flops(for parameters: [Parameter]) -> Double {
         let matrices = parameters.filter(Self.isMatrix)
         // momentum: 3, Nesterov: 3, descent: 2.
@@ -98,7 +101,7 @@ public struct Muon: Optimizer {
             5 + (nesterov ? 3 : 0) + (decay == 0 ? 0 : 1)
         }
         let orthogonalisation = matrices.reduce(0) {
-            $0 + NewtonSchulz.flops(rows: $1.value.rows, cols: $1.value.cols, steps: schedule.steps.count)
+            $0 + NewtonSchulz.nominalFlops(rows: $1.value.rows, cols: $1.value.cols, steps: schedule.steps.count)
         }
         return elementwise + orthogonalisation + adamW.flops(for: parameters.filter { !Self.isMatrix($0) })
     }

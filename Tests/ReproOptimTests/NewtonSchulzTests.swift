@@ -73,12 +73,49 @@ struct NewtonSchulzTests {
         #expect(x.allSatisfy { $0 == 0 })
     }
 
-    @Test("FLOP count of the three GEMMs per step")
+    @Test("FLOP counts: executed (ssyrk, ssyrk, ssymm) and nominal (three general products)")
     func flops() {
-        #expect(NewtonSchulz.flops(rows: 64, cols: 64, steps: 1) == Double(6 * 64 * 64 * 64))
+        // s = 64: Gram 64·65·64, A² 64²·65, product 2·64³.
+        #expect(NewtonSchulz.flops(rows: 64, cols: 64, steps: 1) == Double(64 * 65 * 64 + 64 * 64 * 65 + 2 * 64 * 64 * 64))
+        #expect(NewtonSchulz.nominalFlops(rows: 64, cols: 64, steps: 1) == Double(6 * 64 * 64 * 64))
         #expect(NewtonSchulz.flops(rows: 128, cols: 512, steps: 5) == NewtonSchulz.flops(rows: 512, cols: 128, steps: 5))
         let gemms: Double = 4 * 128 * 128 * 512 + 2 * 128 * 128 * 128
-        #expect(NewtonSchulz.flops(rows: 128, cols: 512, steps: 5) == 5 * gemms)
+        #expect(NewtonSchulz.nominalFlops(rows: 128, cols: 512, steps: 5) == 5 * gemms)
+        #expect(NewtonSchulz.flops(rows: 128, cols: 512, steps: 5) == 5 * (128 * 129 * 512 + 128 * 128 * 129 + 2 * 128 * 128 * 512))
+        #expect(NewtonSchulz.flops(rows: 128, cols: 512, steps: 5) < 0.75 * 5 * gemms)
+    }
+
+    /// The symmetric-BLAS step against the quintic written out in Float64 with plain loops:
+    /// X ← aX + (bA + cA²)X, A = XXᵀ (on the transpose side for tall). Shapes cross the
+    /// 32-wide tiles of the triangle mirroring. Tolerance: Float32 products of inner length ≤ 70
+    /// on entries of order 1 after normalisation, a few 1e-7 relative; 2e-5 absolute is loose.
+    @Test("One step equals the quintic computed in Float64", arguments: [(5, 9), (9, 5), (33, 70), (70, 33), (40, 40)])
+    func stepMatchesReference(rows: Int, cols: Int) {
+        var rng = RNG(seed: 5, stream: RNG.Stream.data)
+        var x = rng.normals(rows * cols)
+        NewtonSchulz.normalize(&x)
+        let x64 = x.map(Double.init)
+        var workspace = NewtonSchulz.Workspace()
+        NewtonSchulz.step(&x, rows: rows, cols: cols, quintic: jordan, workspace: &workspace)
+        // Work on the wide orientation: W is s×l with W[i][k] = X[i][k] (wide) or X[k][i] (tall).
+        let wide = rows <= cols, s = min(rows, cols), l = max(rows, cols)
+        func w(_ i: Int, _ k: Int) -> Double { wide ? x64[i * cols + k] : x64[k * cols + i] }
+        var a = [Double](repeating: 0, count: s * s)
+        for i in 0..<s { for j in 0..<s { for k in 0..<l { a[i * s + j] += w(i, k) * w(j, k) } } }
+        var b = [Double](repeating: 0, count: s * s)
+        for i in 0..<s { for j in 0..<s {
+            var a2 = 0.0
+            for k in 0..<s { a2 += a[i * s + k] * a[k * s + j] }
+            b[i * s + j] = jordan.b * a[i * s + j] + jordan.c * a2
+        } }
+        var worst = 0.0
+        for i in 0..<s { for k in 0..<l {
+            var y = jordan.a * w(i, k)
+            for j in 0..<s { y += b[i * s + j] * w(j, k) }
+            let got = Double(wide ? x[i * cols + k] : x[k * cols + i])
+            worst = max(worst, abs(got - y))
+        } }
+        #expect(worst < 2e-5)
     }
 
     @Test("Minimax quintic equioscillates on [ℓ, u]", arguments: [(1e-3, 1.0), (0.05, 1.2), (0.5, 1.0)])
