@@ -20,7 +20,9 @@ enum Elementwise {
     /// p ← p − η·d.
     static func descend(_ p: inout [Float], lr: Float, _ d: [Float]) {
         p.withUnsafeMutableBufferPointer { p in
-            d.withUnsafeBufferPointer { d in for i in p.indices { p[i] -= lr * d[i] } }
+            d.withUnsafeBufferPointer { d in
+                Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in for i in range { p[i] -= lr * d[i] } }
+            }
         }
     }
 

@@ -81,9 +81,11 @@ public struct Muon: Optimizer {
             var u = g
             m.withUnsafeMutableBufferPointer { m in
                 u.withUnsafeMutableBufferPointer { u in
-                    for i in m.indices {
-                        m[i] += (1 - mu) * (u[i] - m[i])
-                        u[i] = nesterov ? u[i] + mu * (m[i] - u[i]) : m[i]
+                    Parallel.forEach(m.count, grain: Parallel.elementGrain) { range in
+                        for i in range {
+                            m[i] += (1 - mu) * (u[i] - m[i])
+                            u[i] = nesterov ? u[i] + mu * (m[i] - u[i]) : m[i]
+                        }
                     }
                 }
             }
