@@ -78,7 +78,9 @@ let package = Package(
         .testTarget(name: "ReproOptimTests", dependencies: ["ReproOptim", "ReproNumerics", "CReproBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "ReproDataTests", dependencies: ["ReproData", "ReproKit", "ReproNumerics", "CReproZlib", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "CLITests", dependencies: ["ReproTestSupport"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["ReproRegistry", "ReproKit", "ReproNumerics", "ReproRunner", "ReproTestSupport"] + experiments.map { .target(name: $0.name) }),
+        .testTarget(name: "ExperimentTests", dependencies: ["ReproRegistry", "ReproKit", "ReproNumerics", "ReproRunner", "ReproTestSupport"] + experiments.map { .target(name: $0.name) },
+                    // Golden files are read from the source tree by path, not bundled.
+                    exclude: ["Golden"]),
     ] + experiments
 )
 
