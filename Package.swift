@@ -8,6 +8,7 @@ let experiments: [Target] = [
     experiment("NewtonSchulz", uses: ["ReproOptim"]),
     experiment("MuonCompute", uses: ["ReproOptim", "ReproData"]),
     experiment("InContextGD", uses: ["ReproOptim", "ReproData"]),
+    experiment("CriticalBatch", uses: ["ReproOptim", "ReproData"]),
 ]
 
 // MARK: - Shared settings
