@@ -61,7 +61,7 @@ public enum CriticalBatchExperiment: Experiment {
         Preset(name: "quick", seeds: 3, config: Config(
             exactDimension: 256, exactMaxBatchExponent: 14, targetFraction: 0.1, tighteningTargets: [0.1, 0.03],
             goldenIterations: 16,
-            mcDimension: 128, mcMatrixSide: 12, mcBatches: [1, 4, 16, 64, 256], mcTargetFraction: 0.1,
+            mcDimension: 128, mcMatrixSide: 12, mcBatches: [1, 4, 16, 64, 256], mcTargetFraction: 0.02,
             mcMaxSteps: 3000, mcEvaluations: 6,
             mcVectorOptimizers: [.sgd, .normalizedSGD, .signSGD, .adam], mcMatrixOptimizers: [.normalizedSGD, .spectral],
             network: NetworkConfig(perClass: 100, probeSize: 500, probeExamples: 256, hidden: 16, targetLoss: 0.9,
@@ -72,7 +72,7 @@ public enum CriticalBatchExperiment: Experiment {
         Preset(name: "full", seeds: 16, config: Config(
             exactDimension: 1024, exactMaxBatchExponent: 14, targetFraction: 0.1,
             tighteningTargets: [0.3, 0.1, 0.03, 0.01], goldenIterations: 30,
-            mcDimension: 1024, mcMatrixSide: 32, mcBatches: [1, 4, 16, 64, 256, 1024, 4096], mcTargetFraction: 0.1,
+            mcDimension: 1024, mcMatrixSide: 32, mcBatches: [1, 4, 16, 64, 256, 1024, 4096], mcTargetFraction: 0.02,
             mcMaxSteps: 20_000, mcEvaluations: 8,
             mcVectorOptimizers: [.sgd, .normalizedSGD, .signSGD, .adam],
             mcMatrixOptimizers: [.normalizedSGD, .signSGD, .adam, .spectral],
