@@ -9,6 +9,7 @@ let experiments: [Target] = [
     experiment("MuonCompute", uses: ["ReproOptim", "ReproData"]),
     experiment("InContextGD", uses: ["ReproOptim", "ReproData"]),
     experiment("WeightDecay", uses: ["ReproOptim", "ReproData"]),
+    experiment("CriticalBatch", uses: ["ReproOptim", "ReproData"]),
 ]
 
 // MARK: - Shared settings
