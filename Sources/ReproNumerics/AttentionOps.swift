@@ -55,6 +55,7 @@ extension Tape {
                                   a: qs.baseAddress!, b: ks.baseAddress!, c: w.baseAddress!)
             } }
             Parallel.forEach(batch * t, grain: rowGrain) { rowRange in
+                let w = w
                 for bi in rowRange {
                     let row = w.baseAddress! + bi * t, limit = mask.limit(bi % t, t)
                     if softmax { _ = Self.softmaxRow(row, row, limit) }
@@ -85,6 +86,7 @@ extension Tape {
                                           b: vs.baseAddress!, c: ds.baseAddress!)
                     }
                     Parallel.forEach(batch * t, grain: rowGrain) { rowRange in
+                        let (w, ds) = (w, ds)
                         for bi in rowRange {
                             let o = bi * t, limit = mask.limit(bi % t, t)
                             if softmax {

@@ -52,11 +52,11 @@ extension Tape {
     /// s·x for a constant s.
     public func scale(_ x: Variable, _ s: Float) -> Variable {
         let y = filled(x.shape) { out in x.withValue { xs in
-            Parallel.forEach(xs.count, grain: Parallel.elementGrain) { range in for i in range { out[i] = s * xs[i] } }
+            Parallel.forEach(xs.count, grain: Parallel.elementGrain) { range in let (out, xs) = (out, xs); for i in range { out[i] = s * xs[i] } }
         } }
         return record(y, x) { out in
             out.withOutputGrad { g in x.withGrad { dx in
-                Parallel.forEach(dx.count, grain: Parallel.elementGrain) { range in for i in range { dx[i] += s * g[i] } }
+                Parallel.forEach(dx.count, grain: Parallel.elementGrain) { range in let (dx, g) = (dx, g); for i in range { dx[i] += s * g[i] } }
             } }
         }
     }
@@ -84,13 +84,14 @@ extension Tape {
         let grain = Parallel.elementGrain
         guard isRecording && x.needsGrad else {
             return record(filled(x.shape) { out in x.withValue { xs in
-                Parallel.forEach(xs.count, grain: grain) { range in for i in range { out[i] = F.value(xs[i]) } }
+                Parallel.forEach(xs.count, grain: grain) { range in let (out, xs) = (out, xs); for i in range { out[i] = F.value(xs[i]) } }
             } }, x) { _ in }
         }
         var derivative = pool.take(x.value.count)
         let y = filled(x.shape) { out in
             x.withValue { xs in derivative.withUnsafeMutableBufferPointer { d in
                 Parallel.forEach(xs.count, grain: grain) { range in
+                    let (out, d, xs) = (out, d, xs)
                     for i in range { (out[i], d[i]) = F.valueAndDerivative(xs[i]) }
                 }
             } }
@@ -98,7 +99,7 @@ extension Tape {
         keep(derivative)
         return record(y, x) { [derivative] out in
             out.withOutputGrad { g in derivative.withUnsafeBufferPointer { d in x.withGrad { dx in
-                Parallel.forEach(dx.count, grain: grain) { range in for i in range { dx[i] += g[i] * d[i] } }
+                Parallel.forEach(dx.count, grain: grain) { range in let (dx, g, d) = (dx, g, d); for i in range { dx[i] += g[i] * d[i] } }
             } } }
         }
     }
@@ -112,7 +113,7 @@ extension Tape {
         let rowGrain = max(1, Parallel.elementGrain / max(cols, 1))
         let z = filled(a.shape) { out in
             a.withValue { xs in b.withValue { ys in
-                Parallel.forEach(rows, grain: rowGrain) { rowRange in for r in rowRange {
+                Parallel.forEach(rows, grain: rowGrain) { rowRange in let (out, xs, ys) = (out, xs, ys); for r in rowRange {
                     let (start, stride) = mode.rowStart(r, cols: cols)
                     let o = out.baseAddress! + r * cols, x = xs.baseAddress! + r * cols, y = ys.baseAddress! + start
                     if stride == 1 { for c in 0..<cols { o[c] = F.value(x[c], y[c]) } }
@@ -124,7 +125,7 @@ extension Tape {
             out.withOutputGrad { gs in a.withValue { xs in b.withValue { ys in
                 if a.needsGrad {
                     a.withGrad { dxs in
-                        Parallel.forEach(rows, grain: rowGrain) { rowRange in for r in rowRange {
+                        Parallel.forEach(rows, grain: rowGrain) { rowRange in let (dxs, gs, xs, ys) = (dxs, gs, xs, ys); for r in rowRange {
                             let (start, stride) = mode.rowStart(r, cols: cols)
                             let g = gs.baseAddress! + r * cols, x = xs.baseAddress! + r * cols
                             let y = ys.baseAddress! + start, dx = dxs.baseAddress! + r * cols
@@ -137,19 +138,22 @@ extension Tape {
                     b.withGrad { dys in
                         // Rows write disjoint parts of db only when b is not shared between rows.
                         let disjoint = switch mode { case .same, .column: true; case .tiled, .scalar: false }
-                        Parallel.forEach(rows, grain: disjoint ? rowGrain : rows + 1) { rowRange in for r in rowRange {
-                            let (start, stride) = mode.rowStart(r, cols: cols)
-                            let g = gs.baseAddress! + r * cols, x = xs.baseAddress! + r * cols
-                            let y = ys.baseAddress! + start, dy = dys.baseAddress! + start
-                            if stride == 1 {
-                                for c in 0..<cols { dy[c] += g[c] * F.derivativeB(x[c], y[c]) }
-                            } else {
-                                var s: Float = 0
-                                let yc = y[0]
-                                for c in 0..<cols { s += g[c] * F.derivativeB(x[c], yc) }
-                                dy[0] += s
+                        Parallel.forEach(rows, grain: disjoint ? rowGrain : rows + 1) { rowRange in
+                            let (dys, gs, xs, ys) = (dys, gs, xs, ys)
+                            for r in rowRange {
+                                let (start, stride) = mode.rowStart(r, cols: cols)
+                                let g = gs.baseAddress! + r * cols, x = xs.baseAddress! + r * cols
+                                let y = ys.baseAddress! + start, dy = dys.baseAddress! + start
+                                if stride == 1 {
+                                    for c in 0..<cols { dy[c] += g[c] * F.derivativeB(x[c], y[c]) }
+                                } else {
+                                    var s: Float = 0
+                                    let yc = y[0]
+                                    for c in 0..<cols { s += g[c] * F.derivativeB(x[c], yc) }
+                                    dy[0] += s
+                                }
                             }
-                        } }
+                        }
                     }
                 }
             } } }

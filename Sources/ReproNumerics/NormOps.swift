@@ -24,7 +24,7 @@ extension Tape {
         let y = filled(x.shape) { out in
             x.withValue { xs in normalised.withUnsafeMutableBufferPointer { xh in inverseScale.withUnsafeMutableBufferPointer { inv in
                 gamma.withUnsafeBufferPointer { g in beta.withUnsafeBufferPointer { b in
-                    Parallel.forEach(rows, grain: rowGrain) { rowRange in for r in rowRange {
+                    Parallel.forEach(rows, grain: rowGrain) { rowRange in let (xs, xh, inv, out, g, b) = (xs, xh, inv, out, g, b); for r in rowRange {
                         let xr = xs.baseAddress! + r * d, hr = xh.baseAddress! + r * d, yr = out.baseAddress! + r * d
                         let mu = centred ? Reduce.sum(xr, d) / Float(d) : 0
                         let s = 1 / (Reduce.squaredDeviation(xr, mu, d) / Float(d) + epsilon).squareRoot()
@@ -42,6 +42,7 @@ extension Tape {
                 if x.needsGrad {
                     x.withGrad { dxs in gamma.withUnsafeBufferPointer { g in inverseScale.withUnsafeBufferPointer { inv in
                         Parallel.forEach(rows, grain: rowGrain) { rowRange in
+                            let (dxs, gs, xh, g, inv) = (dxs, gs, xh, g, inv)
                             // dx̂ = g ⊙ γ of one row, written here first (one scratch row per chunk).
                             let dn = UnsafeMutablePointer<Float>.allocate(capacity: d)
                             defer { dn.deallocate() }

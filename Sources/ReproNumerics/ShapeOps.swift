@@ -39,6 +39,7 @@ extension Tape {
                                    _ n: Int, _ p: Int, _ q: Int, _ d: Int, accumulate: Bool) {
         // Each (i, j) block of q·d source elements lands in distinct destination rows.
         Parallel.forEach(n * p, grain: max(1, Parallel.elementGrain / max(q * d, 1))) { range in
+            let (src, dst) = (src, dst)
             for ij in range {
                 let (i, j) = ij.quotientAndRemainder(dividingBy: p)
                 for k in 0..<q {

@@ -32,6 +32,7 @@ extension Tape {
         var probabilities = pool.take(rows * cols), rowLoss = pool.take(rows)
         logits.withValue { xs in probabilities.withUnsafeMutableBufferPointer { p in rowLoss.withUnsafeMutableBufferPointer { l in
             Parallel.forEach(rows, grain: rowGrain) { rowRange in
+                let (xs, p, l) = (xs, p, l)
                 for r in rowRange {
                     let logSum = Self.softmaxRow(xs.baseAddress! + r * cols, p.baseAddress! + r * cols, cols)
                     l[r] = logSum - xs[r * cols + Int(labels[r])]
@@ -48,6 +49,7 @@ extension Tape {
             let g = out.gradData[0] / Float(rows)
             probabilities.withUnsafeBufferPointer { p in logits.withGrad { dx in
                 Parallel.forEach(rows, grain: rowGrain) { rowRange in
+                    let (dx, p) = (dx, p)
                     for r in rowRange {
                         let o = r * cols
                         for c in 0..<cols { dx[o + c] += g * p[o + c] }

@@ -72,6 +72,7 @@ public struct Adam: Optimizer {
                 s.v.withUnsafeMutableBufferPointer { v in
                     g.withUnsafeBufferPointer { g in
                         Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in
+                            let (p, m, v, g) = (p, m, v, g)  // locals, not captures: the loop vectorises
                             for i in range {
                                 m[i] = b1 * m[i] + (1 - b1) * g[i]
                                 v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]

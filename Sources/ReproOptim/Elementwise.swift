@@ -6,7 +6,7 @@ enum Elementwise {
     static func scale(_ p: inout [Float], by factor: Float) {
         if factor == 1 { return }
         p.withUnsafeMutableBufferPointer { p in
-            Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in for i in range { p[i] *= factor } }
+            Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in let p = p; for i in range { p[i] *= factor } }
         }
     }
 
@@ -21,7 +21,7 @@ enum Elementwise {
     static func descend(_ p: inout [Float], lr: Float, _ d: [Float]) {
         p.withUnsafeMutableBufferPointer { p in
             d.withUnsafeBufferPointer { d in
-                Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in for i in range { p[i] -= lr * d[i] } }
+                Parallel.forEach(p.count, grain: Parallel.elementGrain) { range in let (p, d) = (p, d); for i in range { p[i] -= lr * d[i] } }
             }
         }
     }

@@ -82,6 +82,7 @@ public struct Muon: Optimizer {
             m.withUnsafeMutableBufferPointer { m in
                 u.withUnsafeMutableBufferPointer { u in
                     Parallel.forEach(m.count, grain: Parallel.elementGrain) { range in
+                        let (m, u) = (m, u)
                         for i in range {
                             m[i] += (1 - mu) * (u[i] - m[i])
                             u[i] = nesterov ? u[i] + mu * (m[i] - u[i]) : m[i]
