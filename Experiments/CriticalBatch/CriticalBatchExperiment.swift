@@ -281,7 +281,7 @@ public enum CriticalBatchExperiment: Experiment {
     assert any two are equal. Order in the B_crit figure: 1 vector SGD, 2 vector nSGD, 3 vector sign, 4 vector Adam, \
     5 matrix nSGD, 6 matrix sign, 7 matrix Adam, 8 matrix spectral (quick: the optimisers it runs, same order).
 
-    **Part 3, MLP on Fashion-MNIST** (shrunk for the 12-minute budget): 784→32→10 ReLU (`MLP`, standard init), \
+    **Part 3, MLP on Fashion-MNIST** (shrunk for run time: the whole full preset takes about 13 minutes on 2 cores): 784→32→10 ReLU (`MLP`, standard init), \
     5 000 class-balanced training images (standardised), target training loss 0.6 on a fixed 1 000-image probe of \
     them, evaluated every ⌈512/B⌉ steps with log-linear interpolation of the crossing. B ∈ {16, …, 2048}, constant η, \
     ≤ 6 runs per B on a ×2 grid, parabolic refinement; cap 4 000 steps or 600 000 examples. Runs only in seeds 1–3 \

@@ -165,7 +165,7 @@ public enum WeightDecayExperiment: Experiment {
     uses the same initialisation and the same batches (seeded by the trial), so sweep points differ only in λ.
 
     **Full preset.** Fashion-MNIST standardised with training statistics and 2×2 average-pooled to 14×14 (196 \
-    inputs) to fit the 12-minute budget; class-balanced nested subsets N ∈ {1k, 2k, 4k, 8k, 16k, 60k (the whole \
+    inputs) to keep the full preset near 10 minutes on 2 cores; class-balanced nested subsets N ∈ {1k, 2k, 4k, 8k, 16k, 60k (the whole \
     training split)}; test loss on the full 10k test split. η = 3·10⁻³, B = 100, 20 epochs for every run (200 \
     steps at N = 1k, 12 000 at 60k). Data sweep at w = 64; width sweep at N = 1000 (not larger, for time) for \
     w ∈ {64, 128, 256, 512}, base width 64. τ_epoch* = B/(η·λ*·N) for the data sweep; τ_iter* = 1/(η_hidden·λ*) \
