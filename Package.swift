@@ -94,7 +94,7 @@ for target in package.targets where target.type != .system && target.type != .pl
 func experiment(_ name: String, uses: [String] = []) -> Target {
     .target(
         name: name,
-        dependencies: (["ReproKit", "ReproNumerics"] + uses).map { .target(name: $0) },
+        dependencies: (["ReproKit", "ReproStats", "ReproNumerics"] + uses).map { .target(name: $0) },
         path: "Experiments/\(name)"
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReproStats
 
 /// Steps-to-target with the learning rate tuned separately at every batch size, the fitted
 /// S(B) = S_min(1 + B_crit/B), and the exponent of η*(B) well below B_crit.
@@ -34,7 +35,8 @@ struct BatchSweep {
         fit = CriticalBatchFit(batchSizes: batches, steps: steps)
         let chosen = batchesWellBelowCritical(batches, tunedLR: lrs, criticalBatch: fit?.criticalBatch)
         exponentBatches = chosen.map { batches[$0] }
-        exponent = powerLawExponent(x: chosen.map { batches[$0] }, y: chosen.map { lrs[$0] })
+        let usable = chosen.filter { lrs[$0] > 0 && lrs[$0].isFinite }
+        exponent = PowerLaw.exponent(x: usable.map { batches[$0] }, y: usable.map { lrs[$0] })
     }
 
     /// E = B·S per batch size.

@@ -45,18 +45,6 @@ struct CriticalBatchFit {
     func steps(at batch: Double) -> Double { minimumSteps * (1 + criticalBatch / batch) }
 }
 
-/// Slope of the ordinary least-squares line through (log x, log y): the exponent α of y ∝ x^α.
-/// Non-finite or non-positive points are left out; fewer than two give NaN.
-func powerLawExponent(x: [Double], y: [Double]) -> Double {
-    let points = zip(x, y).filter { $0.0 > 0 && $0.1 > 0 && $0.1.isFinite }.map { (log($0.0), log($0.1)) }
-    guard points.count >= 2 else { return .nan }
-    let n = Double(points.count)
-    let mx = points.reduce(0) { $0 + $1.0 } / n, my = points.reduce(0) { $0 + $1.1 } / n
-    let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-    let sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
-    return sxx > 0 ? sxy / sxx : .nan
-}
-
 /// The batch sizes whose η* enter the "below B_crit" exponent: B ≤ B_crit/4, where the model's
 /// optimal rate is still in its small-batch regime; when fewer than three qualify (or there is no
 /// fit), the three smallest batch sizes with a finite η*.

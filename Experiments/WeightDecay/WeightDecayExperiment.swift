@@ -3,6 +3,7 @@ import ReproData
 import ReproKit
 import ReproNumerics
 import ReproOptim
+import ReproStats
 
 /// How should AdamW's weight decay scale with data and width? Wang & Aitchison (ICML 2025) read
 /// AdamW's weights as an EMA of updates with timescale τ_iter = 1/(ηλ) and find the optimal
@@ -249,8 +250,8 @@ public enum WeightDecayExperiment: Experiment {
         let interiorN = interior.map(\.n), interiorLambdas = interior.map(\.lambda), interiorTaus = interior.map(\.tau)
         let lambdaSpread = (interiorLambdas.max() ?? .nan) / (interiorLambdas.min() ?? .nan)
         let tauSpread = (interiorTaus.max() ?? .nan) / (interiorTaus.min() ?? .nan)
-        m.record("data.lambda_slope", logLogSlope(x: interiorN, y: interiorLambdas), note: "d ln λ* / d ln N, interior optima only")
-        m.record("data.tau_epoch_slope", logLogSlope(x: interiorN, y: interiorTaus), note: "d ln τ_epoch* / d ln N, interior optima only")
+        m.record("data.lambda_slope", PowerLaw.exponent(x: interiorN, y: interiorLambdas), note: "d ln λ* / d ln N, interior optima only")
+        m.record("data.tau_epoch_slope", PowerLaw.exponent(x: interiorN, y: interiorTaus), note: "d ln τ_epoch* / d ln N, interior optima only")
         m.record("data.lambda_spread", lambdaSpread, unit: "×")
         m.record("data.tau_epoch_spread", tauSpread, unit: "×")
         m.record("data.spread_ratio", log(tauSpread) / log(lambdaSpread), note: "ln(τ spread) / ln(λ spread)")
@@ -282,9 +283,9 @@ public enum WeightDecayExperiment: Experiment {
                 widthRows.append([scaling.rawValue, "\(w)", fmt(setting.hiddenLR), fmt(s.lambdaStar), fmt(tauIter),
                                   fmt(s.points[s.best].loss), s.censored ? "censored" : "interior"])
             }
-            m.record("width.\(scaling.rawValue).lambda_slope", logLogSlope(x: optima.map(\.width), y: optima.map(\.lambda)),
+            m.record("width.\(scaling.rawValue).lambda_slope", PowerLaw.exponent(x: optima.map(\.width), y: optima.map(\.lambda)),
                      note: "d ln λ* / d ln width, interior optima only")
-            m.record("width.\(scaling.rawValue).tau_iter_slope", logLogSlope(x: optima.map(\.width), y: optima.map(\.tauIter)),
+            m.record("width.\(scaling.rawValue).tau_iter_slope", PowerLaw.exponent(x: optima.map(\.width), y: optima.map(\.tauIter)),
                      note: "d ln τ_iter* / d ln width (hidden matrix), interior optima only")
             m.record("width.\(scaling.rawValue).censored", Double(armCensored))
             widthColumns.append(.init("λ* \(scaling.rawValue)", armLambdas))

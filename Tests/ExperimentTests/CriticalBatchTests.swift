@@ -62,8 +62,6 @@ struct CriticalBatchUnitTests {
         #expect(fit.criticalBatch.isApproximatelyEqual(to: 37, relativeTolerance: 1e-6))
         #expect(fit.rmsLogResidual < 1e-6)
         #expect(CriticalBatchFit(batchSizes: [1, 2, 4], steps: [10, .infinity, 3]) == nil)
-        #expect(powerLawExponent(x: [1, 2, 4, 8], y: [3, 3 * 2.0.squareRoot(), 6, 6 * 2.0.squareRoot()])
-            .isApproximatelyEqual(to: 0.5, relativeTolerance: 1e-12))
     }
 
     @Test("The learning-rate search finds the minimum of a smooth valley in log η")

@@ -38,12 +38,6 @@ struct WeightDecayNumericsTests {
         #expect(sweep.points.count == 6)
     }
 
-    @Test("The log–log slope of an exact power law is its exponent")
-    func logLogSlopeOfPowerLaw() {
-        let x = [1000.0, 2000, 4000, 8000, 16000]
-        #expect(abs(logLogSlope(x: x, y: x.map { 7 * pow($0, -0.8) }) + 0.8) < 1e-12)
-        #expect(logLogSlope(x: [1, 2], y: [1, 0]).isNaN, "non-positive values have no logarithm")
-    }
 
     @Test("τ_epoch = B/(ηλN) and its inverse agree")
     func timescaleRoundTrip() {
