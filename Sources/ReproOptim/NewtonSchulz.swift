@@ -11,8 +11,9 @@ import CReproBLAS
 /// so the Gram matrix A is always min(rows, cols)² and X ends as U f(Σ/‖G‖_F) Vᵀ with f the
 /// schedule's composed scalar map (`NewtonSchulzSchedule.map`). A and A² are symmetric, so they
 /// are formed with `ssyrk` (upper triangle: half the multiply-adds of a general product) and the
-/// product with X is `ssymm`; transposes are BLAS flags, never materialised. On this machine that
-/// makes a step on 512×784 about 25% faster than three `sgemm` calls (`make bench`).
+/// product with X is `ssymm`; transposes are BLAS flags, never materialised. `make bench` measured
+/// 5 steps 1.67× (512×512) and 1.30× (1024×4096) faster than three `sgemm` calls per step would
+/// take at one thread.
 ///
 /// Precision: Float32 throughout, so each singular value carries a rounding error of order
 /// k·2⁻²⁴ per product (k = inner dimension), amplified by the slope of the remaining steps.
