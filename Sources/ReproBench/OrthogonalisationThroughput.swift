@@ -24,6 +24,18 @@ struct OrthogonalisationThroughput {
         NewtonSchulz.nominalFlops(rows: rows, cols: cols, steps: 5) / (sgemmGFLOPS * 1e9) / newtonSchulz.median
     }
 
+    /// One orthogonalisation of a fixed Gaussian rows×cols matrix per call (for `profile`).
+    static func step(rows: Int, cols: Int) -> () -> Void {
+        var rng = RNG(seed: 0, stream: RNG.Stream.data)
+        let g = rng.normals(rows * cols)
+        var x = g
+        var workspace = NewtonSchulz.Workspace()
+        return {
+            x = g
+            NewtonSchulz.orthogonalize(&x, rows: rows, cols: cols, schedule: .jordan, workspace: &workspace)
+        }
+    }
+
     static func measure(rows: Int, cols: Int, warmup: Int, repetitions: Int) -> OrthogonalisationThroughput {
         precondition(rows <= cols, "the reference product is written for the wide orientation")
         var rng = RNG(seed: 0, stream: RNG.Stream.data)

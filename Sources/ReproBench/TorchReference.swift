@@ -20,6 +20,13 @@ struct TorchReference: Decodable {
         var description: String
     }
 
+    /// This run's samples with `other`'s appended, case by case.
+    func pooled(with other: TorchReference) -> TorchReference {
+        var result = self
+        for (name, samples) in other.cases { result.cases[name, default: Samples(seconds: [])].seconds += samples.seconds }
+        return result
+    }
+
     /// Runs the script with `threads` intra-op threads and the given warm-up and repetition counts.
     static func run(threads: Int, warmup: Int, repetitions: Int) throws -> TorchReference {
         let process = Process()

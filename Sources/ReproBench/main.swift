@@ -6,18 +6,32 @@ import ReproNumerics
 // process, one measurement after another, so no two timings compete for the cores.
 //
 // `repro-bench profile CASE [STEPS [THREADS]]` only runs STEPS (default 20) steps of one training
-// case, or of the 10⁶-parameter AdamW step ("adamw-1e6"), at THREADS threads (default 1), for
-// `perf record` or `valgrind --tool=callgrind`.
+// case, of the 10⁶-parameter AdamW step ("adamw-1e6") or of Newton–Schulz ("ns-512",
+// "ns-1024x4096": 5 Jordan quintics), at THREADS threads (default 1), for `perf record` or
+// `valgrind --tool=callgrind`.
 
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "profile" {
     let name = CommandLine.arguments[2]
     let count = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 20 : 20
     BLAS.threads = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 1 : 1
-    guard let step = name == "adamw-1e6" ? Bandwidth.adamWStep() : TrainingSteps.make(name) else {
-        FileHandle.standardError.write(Data("repro-bench: unknown case \(name); one of \(TrainingSteps.names + ["adamw-1e6"])\n".utf8))
+    let extra: [String: () -> () throws -> Void] = [
+        "adamw-1e6": { Bandwidth.adamWStep() },
+        "ns-512": { OrthogonalisationThroughput.step(rows: 512, cols: 512) },
+        "ns-1024x4096": { OrthogonalisationThroughput.step(rows: 1024, cols: 4096) },
+    ]
+    guard let step = extra[name]?() ?? TrainingSteps.make(name) else {
+        FileHandle.standardError.write(Data("repro-bench: unknown case \(name); one of \(TrainingSteps.names + extra.keys.sorted())\n".utf8))
         exit(2)
     }
-    do { for _ in 0..<count { try step() } } catch {
+    do {
+        if ProcessInfo.processInfo.environment["REPRO_BENCH_TIMES"] != nil {
+            // Per-step times on stderr (median and minimum), for A/B comparisons of two builds.
+            let samples = try Samples.measure(warmup: 3, repetitions: count, step)
+            FileHandle.standardError.write(Data("\(name) threads \(BLAS.threads): median \(samples.median * 1e3) ms, min \(samples.min * 1e3) ms\n".utf8))
+        } else {
+            for _ in 0..<count { try step() }
+        }
+    } catch {
         FileHandle.standardError.write(Data("repro-bench: \(error)\n".utf8))
         exit(1)
     }
@@ -25,7 +39,10 @@ if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "profile" {
 }
 
 let threadCounts = [1, 2]
-let (stepWarmup, stepRepetitions) = (5, 21)
+// Step times: `stepRounds` rounds, each timing every case of ours and then PyTorch's
+// (`stepRepetitions` each after `stepWarmup`), pooled: the two sides alternate, so a drift in
+// the shared machine's speed over the run reaches both instead of one.
+let (stepRounds, stepWarmup, stepRepetitions) = (BenchmarkReport.stepRounds, BenchmarkReport.stepWarmup, BenchmarkReport.stepRepetitions)
 
 let loadBefore = MachineFacts.loadAverage
 var runs: [ThreadRun] = []
@@ -35,16 +52,21 @@ var torchUnavailable: String? = TorchReference.isAvailable
 do {
     for threads in threadCounts {
         BLAS.threads = threads
+        let steps = TrainingSteps.names.map { ($0, TrainingSteps.make($0)!) }
         var ours: [String: Samples] = [:]
-        for name in TrainingSteps.names {
-            ours[name] = try Samples.measure(warmup: stepWarmup, repetitions: stepRepetitions, TrainingSteps.make(name)!)
-        }
         var torch: TorchReference?
-        if torchUnavailable == nil {
+        for _ in 0..<stepRounds {
+            for (name, step) in steps {
+                ours[name, default: Samples(seconds: [])].seconds
+                    += try Samples.measure(warmup: stepWarmup, repetitions: stepRepetitions, step).seconds
+            }
+            guard torchUnavailable == nil else { continue }
             do {
-                torch = try TorchReference.run(threads: threads, warmup: stepWarmup, repetitions: stepRepetitions)
+                let round = try TorchReference.run(threads: threads, warmup: stepWarmup, repetitions: stepRepetitions)
+                torch = torch.map { $0.pooled(with: round) } ?? round
             } catch {
                 torchUnavailable = "PyTorch run failed: \(error)"
+                torch = nil
             }
         }
         let orthogonalisation = [

@@ -55,8 +55,11 @@ extension Tape {
             Parallel.forEach(xs.count, grain: Parallel.elementGrain) { range in let (out, xs) = (out, xs); for i in range { out[i] = s * xs[i] } }
         } }
         return record(y, x) { out in
-            out.withOutputGrad { g in x.withGrad { dx in
-                Parallel.forEach(dx.count, grain: Parallel.elementGrain) { range in let (dx, g) = (dx, g); for i in range { dx[i] += s * g[i] } }
+            out.withOutputGrad { g in x.withGradAssigningFirst { dx, fresh in
+                Parallel.forEach(dx.count, grain: Parallel.elementGrain) { range in
+                    let (dx, g) = (dx, g)
+                    if fresh { for i in range { dx[i] = s * g[i] } } else { for i in range { dx[i] += s * g[i] } }
+                }
             } }
         }
     }
@@ -98,8 +101,11 @@ extension Tape {
         }
         keep(derivative)
         return record(y, x) { [derivative] out in
-            out.withOutputGrad { g in derivative.withUnsafeBufferPointer { d in x.withGrad { dx in
-                Parallel.forEach(dx.count, grain: grain) { range in let (dx, g, d) = (dx, g, d); for i in range { dx[i] += g[i] * d[i] } }
+            out.withOutputGrad { g in derivative.withUnsafeBufferPointer { d in x.withGradAssigningFirst { dx, fresh in
+                Parallel.forEach(dx.count, grain: grain) { range in
+                    let (dx, g, d) = (dx, g, d)
+                    if fresh { for i in range { dx[i] = g[i] * d[i] } } else { for i in range { dx[i] += g[i] * d[i] } }
+                }
             } } }
         }
     }
@@ -124,17 +130,30 @@ extension Tape {
         return record(z, a, b) { out in
             out.withOutputGrad { gs in a.withValue { xs in b.withValue { ys in
                 if a.needsGrad {
-                    a.withGrad { dxs in
+                    a.withGradAssigningFirst { dxs, fresh in
                         Parallel.forEach(rows, grain: rowGrain) { rowRange in let (dxs, gs, xs, ys) = (dxs, gs, xs, ys); for r in rowRange {
                             let (start, stride) = mode.rowStart(r, cols: cols)
                             let g = gs.baseAddress! + r * cols, x = xs.baseAddress! + r * cols
                             let y = ys.baseAddress! + start, dx = dxs.baseAddress! + r * cols
-                            if stride == 1 { for c in 0..<cols { dx[c] += g[c] * F.derivativeA(x[c], y[c]) } }
-                            else { let yc = y[0]; for c in 0..<cols { dx[c] += g[c] * F.derivativeA(x[c], yc) } }
+                            switch (stride == 1, fresh) {
+                            case (true, true): for c in 0..<cols { dx[c] = g[c] * F.derivativeA(x[c], y[c]) }
+                            case (true, false): for c in 0..<cols { dx[c] += g[c] * F.derivativeA(x[c], y[c]) }
+                            case (false, true): let yc = y[0]; for c in 0..<cols { dx[c] = g[c] * F.derivativeA(x[c], yc) }
+                            case (false, false): let yc = y[0]; for c in 0..<cols { dx[c] += g[c] * F.derivativeA(x[c], yc) }
+                            }
                         } }
                     }
                 }
-                if b.needsGrad {
+                if b.needsGrad, case .same = mode {
+                    b.withGradAssigningFirst { dys, fresh in
+                        Parallel.forEach(rows, grain: rowGrain) { rowRange in let (dys, gs, xs, ys) = (dys, gs, xs, ys); for r in rowRange {
+                            let o = r * cols
+                            let g = gs.baseAddress! + o, x = xs.baseAddress! + o, y = ys.baseAddress! + o, dy = dys.baseAddress! + o
+                            if fresh { for c in 0..<cols { dy[c] = g[c] * F.derivativeB(x[c], y[c]) } }
+                            else { for c in 0..<cols { dy[c] += g[c] * F.derivativeB(x[c], y[c]) } }
+                        } }
+                    }
+                } else if b.needsGrad {
                     b.withGrad { dys in
                         // Rows write disjoint parts of db only when b is not shared between rows.
                         let disjoint = switch mode { case .same, .column: true; case .tiled, .scalar: false }

@@ -34,39 +34,83 @@ extension Tape {
     /// x is [..., in]; y is [..., out]. The bias is written first and the product accumulated onto
     /// it (`sgemm` with β = 1). Pullback: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
     public func linear(_ x: Variable, weight: Variable, bias: Variable? = nil) -> Variable {
-        precondition(weight.shape.count == 2 && weight.shape[1] == x.value.cols,
-                     "linear: input \(x.shape) does not match weight \(weight.shape)")
-        let rows = x.value.rows, fanIn = weight.shape[1], fanOut = weight.shape[0]
-        if let bias { precondition(bias.value.count == fanOut, "linear: bias \(bias.shape) does not match weight \(weight.shape)") }
-        let y = filled(Array(x.shape.dropLast()) + [fanOut]) { out in
-            if let bias {
-                bias.withValue { b in for r in 0..<rows { (out.baseAddress! + r * fanOut).update(from: b.baseAddress!, count: fanOut) } }
+        linear(x, weights: [weight], biases: bias.map { [$0] })
+    }
+
+    /// Several linear maps of one input side by side: y = x·[W₁; W₂; …]ᵀ + [b₁, b₂, …], so y is
+    /// [..., Σ outᵢ] with map i in its own block of columns. One `sgemm` forward and one for each
+    /// of dx and the stacked dW, instead of one per map (the packing of x and the kernel calls
+    /// are shared); the weights stay separate parameters (a matrix-aware optimiser still sees
+    /// each). The stacked weights are copied into one buffer per call (Σ outᵢ·in floats).
+    /// `biases`, if given, has one [outᵢ] vector per weight.
+    public func linear(_ x: Variable, weights: [Variable], biases: [Variable]?) -> Variable {
+        precondition(!weights.isEmpty, "linear: no weights")
+        let rows = x.value.rows, fanIn = x.value.cols
+        for w in weights {
+            precondition(w.shape.count == 2 && w.shape[1] == fanIn, "linear: input \(x.shape) does not match weight \(w.shape)")
+        }
+        let outs = weights.map { $0.shape[0] }, fanOut = outs.reduce(0, +)
+        let starts = outs.indices.map { i in outs[..<i].reduce(0, +) }
+        if let biases {
+            precondition(biases.count == weights.count, "linear: \(biases.count) biases for \(weights.count) weights")
+            for (b, n) in zip(biases, outs) { precondition(b.value.count == n, "linear: bias \(b.shape) does not match \(n) outputs") }
+        }
+        // One weight is used in place; several are stacked into one [Σ outᵢ, in] buffer.
+        var stacked: [Float]
+        if weights.count == 1 { stacked = weights[0].value.data } else {
+            stacked = pool.take(fanOut * fanIn)
+            stacked.withUnsafeMutableBufferPointer { s in
+                for (w, start) in zip(weights, starts) { w.withValue { (s.baseAddress! + start * fanIn).update(from: $0.baseAddress!, count: $0.count) } }
             }
-            x.withValue { xp in weight.withValue { wp in
+            keep(stacked)
+        }
+        let y = filled(Array(x.shape.dropLast()) + [fanOut]) { out in
+            if let biases {
+                for (bias, start) in zip(biases, starts) { bias.withValue { b in
+                    for r in 0..<rows { (out.baseAddress! + r * fanOut + start).update(from: b.baseAddress!, count: b.count) }
+                } }
+            }
+            x.withValue { xp in stacked.withUnsafeBufferPointer { wp in
                 BLAS.sgemm(transposeB: true, m: rows, n: fanOut, k: fanIn, a: xp.baseAddress!, lda: fanIn,
-                           b: wp.baseAddress!, ldb: fanIn, beta: bias == nil ? 0 : 1, c: out.baseAddress!, ldc: fanOut)
+                           b: wp.baseAddress!, ldb: fanIn, beta: biases == nil ? 0 : 1, c: out.baseAddress!, ldc: fanOut)
             } }
         }
-        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-        return record(y, inputs: inputs) { out in
+        return record(y, inputs: [x] + weights + (biases ?? [])) { [stacked, pool] out in
             out.withOutputGrad { dy in
                 if x.needsGrad {
-                    x.withGrad { dx in weight.withValue { wp in
+                    x.withGrad { dx in stacked.withUnsafeBufferPointer { wp in
                         BLAS.sgemm(m: rows, n: fanIn, k: fanOut, a: dy.baseAddress!, lda: fanOut,
                                    b: wp.baseAddress!, ldb: fanIn, beta: 1, c: dx.baseAddress!, ldc: fanIn)
                     } }
                 }
-                if weight.needsGrad {
-                    weight.withGrad { dw in x.withValue { xp in
+                if weights.count == 1, weights[0].needsGrad {
+                    weights[0].withGrad { dw in x.withValue { xp in
                         BLAS.sgemm(transposeA: true, m: fanOut, n: fanIn, k: rows, a: dy.baseAddress!, lda: fanOut,
                                    b: xp.baseAddress!, ldb: fanIn, beta: 1, c: dw.baseAddress!, ldc: fanIn)
                     } }
+                } else if weights.contains(where: \.needsGrad) {
+                    // The stacked dW in one product, then each block added to its weight's gradient.
+                    var dStacked = pool.take(fanOut * fanIn)
+                    dStacked.withUnsafeMutableBufferPointer { ds in
+                        x.withValue { xp in
+                            BLAS.sgemm(transposeA: true, m: fanOut, n: fanIn, k: rows, a: dy.baseAddress!, lda: fanOut,
+                                       b: xp.baseAddress!, ldb: fanIn, c: ds.baseAddress!, ldc: fanIn)
+                        }
+                        for (w, start) in zip(weights, starts) where w.needsGrad {
+                            w.withGrad { dw in
+                                let src = ds.baseAddress! + start * fanIn
+                                for e in 0..<dw.count { dw[e] += src[e] }
+                            }
+                        }
+                    }
+                    pool.give(dStacked)
                 }
-                if let bias, bias.needsGrad {
+                for (bias, start) in zip(biases ?? [], starts) where bias.needsGrad {
                     bias.withGrad { db in
+                        let n = db.count
                         for r in 0..<rows {
-                            let row = dy.baseAddress! + r * fanOut
-                            for j in 0..<fanOut { db[j] += row[j] }
+                            let row = dy.baseAddress! + r * fanOut + start
+                            for j in 0..<n { db[j] += row[j] }
                         }
                     }
                 }

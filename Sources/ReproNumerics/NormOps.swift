@@ -40,7 +40,7 @@ extension Tape {
         return record(y, inputs: inputs) { [normalised, inverseScale] out in
             out.withOutputGrad { gs in normalised.withUnsafeBufferPointer { xh in
                 if x.needsGrad {
-                    x.withGrad { dxs in gamma.withUnsafeBufferPointer { g in inverseScale.withUnsafeBufferPointer { inv in
+                    x.withGradAssigningFirst { dxs, fresh in gamma.withUnsafeBufferPointer { g in inverseScale.withUnsafeBufferPointer { inv in
                         Parallel.forEach(rows, grain: rowGrain) { rowRange in
                             let (dxs, gs, xh, g, inv) = (dxs, gs, xh, g, inv)
                             // dx̂ = g ⊙ γ of one row, written here first (one scratch row per chunk).
@@ -52,7 +52,8 @@ extension Tape {
                                 let meanD = centred ? Reduce.sum(dn, d) / Float(d) : 0
                                 let meanDX = Reduce.dot(dn, hr, d) / Float(d)
                                 let s = inv[r]
-                                for j in 0..<d { dx[j] += s * (dn[j] - meanD - hr[j] * meanDX) }
+                                if fresh { for j in 0..<d { dx[j] = s * (dn[j] - meanD - hr[j] * meanDX) } }
+                                else { for j in 0..<d { dx[j] += s * (dn[j] - meanD - hr[j] * meanDX) } }
                             }
                         }
                     } } }

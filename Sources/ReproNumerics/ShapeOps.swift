@@ -3,7 +3,9 @@ extension Tape {
     public func reshape(_ x: Variable, _ shape: [Int]) -> Variable {
         precondition(shape.reduce(1, *) == x.value.count, "reshape: \(x.shape) has \(x.value.count) elements, not \(shape)")
         return record(Tensor(shape: shape, data: x.value.data), x) { out in
-            out.withOutputGrad { g in x.withGrad { dx in for i in 0..<dx.count { dx[i] += g[i] } } }
+            out.withOutputGrad { g in x.withGradAssigningFirst { dx, fresh in
+                if fresh { dx.baseAddress!.update(from: g.baseAddress!, count: dx.count) } else { for i in 0..<dx.count { dx[i] += g[i] } }
+            } }
         }
     }
 
@@ -29,8 +31,8 @@ extension Tape {
             x.withValue { xs in Self.swapMiddle(xs.baseAddress!, out.baseAddress!, n, p, q, d, accumulate: false) }
         }
         return record(y, x) { out in
-            out.withOutputGrad { g in x.withGrad { dx in
-                Self.swapMiddle(g.baseAddress!, dx.baseAddress!, n, q, p, d, accumulate: true)
+            out.withOutputGrad { g in x.withGradAssigningFirst { dx, fresh in
+                Self.swapMiddle(g.baseAddress!, dx.baseAddress!, n, q, p, d, accumulate: !fresh)
             } }
         }
     }

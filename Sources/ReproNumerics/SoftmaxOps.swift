@@ -47,12 +47,12 @@ extension Tape {
         let loss = Tensor(shape: [], data: [Float(total / Double(rows))])
         return record(loss, logits) { [probabilities] out in
             let g = out.gradData[0] / Float(rows)
-            probabilities.withUnsafeBufferPointer { p in logits.withGrad { dx in
+            probabilities.withUnsafeBufferPointer { p in logits.withGradAssigningFirst { dx, fresh in
                 Parallel.forEach(rows, grain: rowGrain) { rowRange in
                     let (dx, p) = (dx, p)
                     for r in rowRange {
                         let o = r * cols
-                        for c in 0..<cols { dx[o + c] += g * p[o + c] }
+                        if fresh { for c in 0..<cols { dx[o + c] = g * p[o + c] } } else { for c in 0..<cols { dx[o + c] += g * p[o + c] } }
                         dx[o + Int(labels[r])] -= g
                     }
                 }

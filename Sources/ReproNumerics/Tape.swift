@@ -3,7 +3,9 @@
 /// Each op computes its value eagerly and, when any input needs a gradient, appends the output
 /// together with its pullback (the vector–Jacobian product). `backward(_:)` seeds ∂loss/∂loss = 1
 /// and runs the pullbacks in reverse order of recording; every pullback *accumulates* into its
-/// inputs' gradients, so a value used twice receives the sum of both contributions. Gradients of
+/// inputs' gradients, so a value used twice receives the sum of both contributions (the first
+/// contribution to an intermediate's gradient may be assigned instead of added to zeros; the
+/// sums are the same). Gradients of
 /// parameters land in `Parameter.grad` (added to whatever is there: call `zeroGrad()` between
 /// steps).
 ///
@@ -188,6 +190,19 @@ public final class Variable {
             hasGrad = true
         }
         return gradData.withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// Runs `body` on the gradient buffer with `fresh` true when no gradient has reached this
+    /// value yet: the buffer is then uninitialised and `body` must assign every element rather
+    /// than add (a first contribution is written directly, without a zero-fill and a read).
+    @inline(__always)
+    func withGradAssigningFirst<R>(_ body: (UnsafeMutableBufferPointer<Float>, _ fresh: Bool) -> R) -> R {
+        let fresh = !hasGrad
+        if fresh {
+            gradData = pool.take(value.count)
+            hasGrad = true
+        }
+        return gradData.withUnsafeMutableBufferPointer { body($0, fresh) }
     }
 
     /// Runs `body` on the (already allocated) gradient of this output.

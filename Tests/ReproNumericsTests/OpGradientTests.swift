@@ -151,6 +151,81 @@ import Testing
         GradientCheck().check([q]) { t in let x = t.parameter(q); return t.softmaxAttention(x, x, x, mask: mask) }
     }
 
+    @Test func stackedLinear() {
+        var rng = RNG(seed: 16, stream: RNG.Stream.initialisation)
+        let x = randomParameter("x", [2, 3, 4], &rng)
+        let ws = [randomParameter("w1", [3, 4], &rng), randomParameter("w2", [2, 4], &rng), randomParameter("w3", [3, 4], &rng)]
+        let bs = [randomParameter("b1", [3], &rng, role: .vector), randomParameter("b2", [2], &rng, role: .vector),
+                  randomParameter("b3", [3], &rng, role: .vector)]
+        GradientCheck().check([x] + ws + bs) { t in t.linear(t.parameter(x), weights: ws.map { t.parameter($0) }, biases: bs.map { t.parameter($0) }) }
+        GradientCheck().check([x] + ws) { t in t.linear(t.parameter(x), weights: ws.map { t.parameter($0) }, biases: nil) }
+    }
+
+    /// The stacked product against one `linear` per weight, concatenated: equal values and
+    /// gradients to rounding (OpenBLAS blocks a product 24 wide differently from three 8 wide,
+    /// and dx sums over all outputs in one product instead of three).
+    @Test func stackedLinearEqualsSeparateLinears() {
+        var rng = RNG(seed: 17, stream: RNG.Stream.initialisation)
+        let x = randomParameter("x", [3, 5, 8], &rng)
+        let ws = (0..<3).map { randomParameter("w\($0)", [8, 8], &rng) }
+        let bs = (0..<3).map { randomParameter("b\($0)", [8], &rng, role: .vector) }
+        let seed = Tensor(shape: [3, 5, 24], data: rng.normals(3 * 5 * 24))
+        func run(_ stacked: Bool) -> (Tensor, [[Float]]) {
+            for p in [x] + ws + bs { p.zeroGrad() }
+            let t = Tape()
+            let input = t.parameter(x)
+            let y = stacked
+                ? t.linear(input, weights: ws.map { t.parameter($0) }, biases: bs.map { t.parameter($0) })
+                : t.concat(zip(ws, bs).map { t.linear(input, weight: t.parameter($0), bias: t.parameter($1)) }, axis: 2)
+            let value = y.value
+            t.backward(y, seed: seed)
+            return (value, ([x] + ws + bs).map(\.grad.data))
+        }
+        let (stackedValue, stackedGrads) = run(true), (separateValue, separateGrads) = run(false)
+        func worst(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0 }
+        #expect(stackedValue.shape == separateValue.shape)
+        #expect(worst(stackedValue.data, separateValue.data) <= 1e-6)
+        for (a, b) in zip(stackedGrads, separateGrads) { #expect(worst(a, b) <= 1e-5) }
+    }
+
+    @Test(arguments: [AttentionMask.none, .causal, .keyPrefix(3)])
+    func packedAttention(mask: AttentionMask) {
+        var rng = RNG(seed: 18, stream: RNG.Stream.initialisation)
+        let qkv = randomParameter("qkv", [2, 5, 12], &rng)
+        GradientCheck().check([qkv]) { t in t.packedAttention(t.parameter(qkv), heads: 2, mask: mask, scale: 0.7, softmax: true) }
+        GradientCheck().check([qkv]) { t in t.packedAttention(t.parameter(qkv), heads: 2, mask: mask, scale: 0.5, softmax: false) }
+    }
+
+    /// Packed attention against slicing Q, K, V, splitting heads, attending and merging:
+    /// the same products per head, so bitwise equal values and gradients.
+    @Test(arguments: [AttentionMask.none, .causal, .keyPrefix(4)], [true, false])
+    func packedAttentionEqualsSplitAttendMerge(mask: AttentionMask, softmax: Bool) {
+        var rng = RNG(seed: 19, stream: RNG.Stream.initialisation)
+        let (b, t, heads, d) = (3, 7, 4, 5)
+        let qkv = randomParameter("qkv", [b, t, 3 * heads * d], &rng)
+        let seed = Tensor(shape: [b, t, heads * d], data: rng.normals(b * t * heads * d))
+        func run(_ packed: Bool) -> (Tensor, [Float]) {
+            qkv.zeroGrad()
+            let tape = Tape()
+            let x = tape.parameter(qkv)
+            let y: Variable
+            if packed {
+                y = tape.packedAttention(x, heads: heads, mask: mask, scale: 0.3, softmax: softmax)
+            } else {
+                let (q, k, v) = (0..<3).map { i in tape.splitHeads(tape.slice(x, axis: 2, i * heads * d ..< (i + 1) * heads * d), heads: heads) }
+                    .splat3()
+                let o = softmax ? tape.softmaxAttention(q, k, v, mask: mask, scale: 0.3) : tape.linearAttention(q, k, v, mask: mask, scale: 0.3)
+                y = tape.mergeHeads(o)
+            }
+            let value = y.value
+            tape.backward(y, seed: seed)
+            return (value, qkv.grad.data)
+        }
+        let (packedValue, packedGrad) = run(true), (plainValue, plainGrad) = run(false)
+        #expect(packedValue == plainValue)
+        #expect(packedGrad == plainGrad)
+    }
+
     @Test func causalAttentionIgnoresTheFuture() {
         var rng = RNG(seed: 15, stream: RNG.Stream.initialisation)
         let q = randomParameter("q", [1, 4, 2], &rng), k = randomParameter("k", [1, 4, 2], &rng), v = randomParameter("v", [1, 4, 2], &rng)
@@ -179,4 +254,8 @@ import Testing
         #expect(FastMath.exp(-.infinity) < 1.2e-38)
         #expect(FastMath.exp(.infinity).isFinite)
     }
+}
+
+private extension Array {
+    func splat3() -> (Element, Element, Element) { (self[0], self[1], self[2]) }
 }

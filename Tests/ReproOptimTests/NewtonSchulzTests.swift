@@ -88,7 +88,7 @@ struct NewtonSchulzTests {
 
     /// The symmetric-BLAS step against the quintic written out in Float64 with plain loops:
     /// X ← aX + (bA + cA²)X, A = XXᵀ (on the transpose side for tall). Shapes cross the
-    /// 32-wide tiles of the triangle mirroring. Tolerance: Float32 products of inner length ≤ 70
+    /// 8-wide tiles of the triangle mirroring. Tolerance: Float32 products of inner length ≤ 70
     /// on entries of order 1 after normalisation, a few 1e-7 relative; 2e-5 absolute is loose.
     @Test("One step equals the quintic computed in Float64", arguments: [(5, 9), (9, 5), (33, 70), (70, 33), (40, 40)])
     func stepMatchesReference(rows: Int, cols: Int) {
@@ -117,6 +117,24 @@ struct NewtonSchulzTests {
             worst = max(worst, abs(got - y))
         } }
         #expect(worst < 2e-5)
+    }
+
+    /// `orthogonalize` alternates its iterate between the caller's buffer and the workspace;
+    /// for odd and even step counts and both orientations it must equal normalising and then
+    /// calling `step` once per quintic, bit for bit.
+    @Test("orthogonalize equals normalize then step per quintic", arguments: [(1, 12, 30), (2, 30, 12), (3, 17, 17), (4, 9, 40)])
+    func pingPongMatchesSteps(steps: Int, rows: Int, cols: Int) {
+        var rng = RNG(seed: 11, stream: RNG.Stream.data)
+        let g = rng.normals(rows * cols)
+        let schedule = NewtonSchulzSchedule(name: "test", steps: Array(repeating: jordan, count: steps))
+        var fused = g
+        var workspace = NewtonSchulz.Workspace()
+        NewtonSchulz.orthogonalize(&fused, rows: rows, cols: cols, schedule: schedule, workspace: &workspace)
+        var stepped = g
+        NewtonSchulz.normalize(&stepped)
+        var other = NewtonSchulz.Workspace()
+        for _ in 0..<steps { NewtonSchulz.step(&stepped, rows: rows, cols: cols, quintic: jordan, workspace: &other) }
+        #expect(fused == stepped)
     }
 
     @Test("Minimax quintic equioscillates on [ℓ, u]", arguments: [(1e-3, 1.0), (0.05, 1.2), (0.5, 1.0)])
