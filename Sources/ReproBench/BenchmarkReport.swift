@@ -7,6 +7,8 @@ struct ThreadRun {
     var ours: [String: Samples]
     /// nil when `.venv-bench` is absent.
     var torch: TorchReference?
+    /// Per case, ours / PyTorch's median step time within each round, in round order.
+    var roundRatios: [String: [Double]]
     var orthogonalisation: [OrthogonalisationThroughput]
 }
 
@@ -18,7 +20,7 @@ struct BenchmarkReport {
     /// Newton–Schulz's rate must be at least this fraction of plain sgemm's.
     static let throughputTarget = 0.9
     /// Step timing: rounds per thread count, and warm-up and timed steps per case and round.
-    static let (stepRounds, stepWarmup, stepRepetitions) = (3, 3, 7)
+    static let (stepRounds, stepWarmup, stepRepetitions) = (5, 3, 5)
 
     var runs: [ThreadRun]
     var bandwidth: [Bandwidth]
@@ -34,8 +36,9 @@ struct BenchmarkReport {
             "of individually timed repetitions after warm-up; the range is min–max over the repetitions.",
             "Training steps: \(Self.stepRounds) rounds per thread count, each timing \(Self.stepRepetitions) steps of every case of ours",
             "and then of PyTorch's (after \(Self.stepWarmup) warm-up steps), pooled into \(Self.stepRounds * Self.stepRepetitions) samples a side.",
-            "The verdict is on the ratio of medians; the ratio of minima (each side's least-disturbed step) is shown",
-            "beside it because interference on this shared machine only ever adds time.",
+            "The verdict is on the ratio of the pooled medians. Beside it: the ratio within each round (how much it",
+            "moves while the shared machine's load changes) and the ratio of minima (each side's least-disturbed",
+            "step; interference only ever adds time).",
             "",
             "## Machine",
             "",
@@ -54,8 +57,8 @@ struct BenchmarkReport {
     private func stepTable(_ run: ThreadRun) -> [String] {
         var lines = [
             "", "## Training step, \(run.threads) thread\(run.threads == 1 ? "" : "s")", "",
-            "| case | ours ms (range) | PyTorch ms (range) | ours / PyTorch | target | verdict | ratio of minima |",
-            "|---|---:|---:|---:|---:|---|---:|",
+            "| case | ours ms (range) | PyTorch ms (range) | ours / PyTorch | target | verdict | per-round ratios | ratio of minima |",
+            "|---|---:|---:|---:|---:|---|---|---:|",
         ]
         for name in TrainingSteps.names {
             guard let ours = run.ours[name] else { continue }
@@ -64,6 +67,7 @@ struct BenchmarkReport {
             lines.append("| \(name) | \(milliseconds(ours)) | \(torch.map(milliseconds) ?? "—") | "
                 + "\(ratio.map { format($0, 2) + "×" } ?? "—") | ≤ \(format(Self.stepTimeTarget, 1))× | "
                 + "\(ratio.map { $0 <= Self.stepTimeTarget ? "meets target" : "misses target" } ?? "no PyTorch figure") | "
+                + "\(run.roundRatios[name].map { $0.map { format($0, 2) }.joined(separator: ", ") } ?? "—") | "
                 + "\(torch.map { format(ours.min / $0.min, 2) + "×" } ?? "—") |")
         }
         return lines + oversubscriptionNote(run)

@@ -55,15 +55,20 @@ do {
         let steps = TrainingSteps.names.map { ($0, TrainingSteps.make($0)!) }
         var ours: [String: Samples] = [:]
         var torch: TorchReference?
+        var roundRatios: [String: [Double]] = [:]
         for _ in 0..<stepRounds {
+            var round: [String: Samples] = [:]
             for (name, step) in steps {
-                ours[name, default: Samples(seconds: [])].seconds
-                    += try Samples.measure(warmup: stepWarmup, repetitions: stepRepetitions, step).seconds
+                round[name] = try Samples.measure(warmup: stepWarmup, repetitions: stepRepetitions, step)
+                ours[name, default: Samples(seconds: [])].seconds += round[name]!.seconds
             }
             guard torchUnavailable == nil else { continue }
             do {
-                let round = try TorchReference.run(threads: threads, warmup: stepWarmup, repetitions: stepRepetitions)
-                torch = torch.map { $0.pooled(with: round) } ?? round
+                let reference = try TorchReference.run(threads: threads, warmup: stepWarmup, repetitions: stepRepetitions)
+                torch = torch.map { $0.pooled(with: reference) } ?? reference
+                for (name, samples) in round {
+                    if let theirs = reference.cases[name] { roundRatios[name, default: []].append(samples.median / theirs.median) }
+                }
             } catch {
                 torchUnavailable = "PyTorch run failed: \(error)"
                 torch = nil
@@ -73,7 +78,8 @@ do {
             OrthogonalisationThroughput.measure(rows: 512, cols: 512, warmup: 2, repetitions: 11),
             OrthogonalisationThroughput.measure(rows: 1024, cols: 4096, warmup: 1, repetitions: 5),
         ]
-        runs.append(ThreadRun(threads: threads, ours: ours, torch: torch, orthogonalisation: orthogonalisation))
+        runs.append(ThreadRun(threads: threads, ours: ours, torch: torch, roundRatios: torch == nil ? [:] : roundRatios,
+                              orthogonalisation: orthogonalisation))
     }
     BLAS.threads = 1
     let bandwidth = try Bandwidth.measureAll(warmup: 3, repetitions: 21)
