@@ -9,9 +9,9 @@
 /// parameters land in `Parameter.grad` (added to whatever is there: call `zeroGrad()` between
 /// steps).
 ///
-/// Determinism: pullbacks run in one fixed order on the calling thread, every reduction has a
-/// fixed order, and the only multi-threaded code is inside OpenBLAS calls (bitwise reproducible
-/// for a fixed thread count).
+/// Determinism: pullbacks run in one fixed order on the calling thread and every reduction has
+/// a fixed order. Multi-threaded code is inside OpenBLAS calls (bitwise reproducible for a fixed
+/// thread count) and in `Parallel` loops, which give the same bits at every width.
 ///
 /// ```swift
 /// let tape = Tape()                        // one tape for the whole training loop
