@@ -32,37 +32,40 @@ struct OrthogonalisationThroughput {
     /// One orthogonalisation of a fixed Gaussian rows×cols matrix per call (for `profile`).
     static func step(rows: Int, cols: Int) -> () -> Void {
         var rng = RNG(seed: 0, stream: RNG.Stream.data)
-        let g = rng.normals(rows * cols)
-        var x = g
-        var workspace = NewtonSchulz.Workspace()
-        return {
-            x = g
-            NewtonSchulz.orthogonalize(&x, rows: rows, cols: cols, schedule: .jordan, workspace: &workspace)
-        }
+        return newtonSchulz(rng.normals(rows * cols), rows: rows, cols: cols)
     }
 
     static func measure(rows: Int, cols: Int, warmup: Int, repetitions: Int) -> OrthogonalisationThroughput {
         precondition(rows <= cols, "the reference product is written for the wide orientation")
         var rng = RNG(seed: 0, stream: RNG.Stream.data)
         let g = rng.normals(rows * cols)
-        var x = g
-        var workspace = NewtonSchulz.Workspace()
-        let ns = Samples.measure(warmup: warmup, repetitions: repetitions) {
-            x = g
-            NewtonSchulz.orthogonalize(&x, rows: rows, cols: cols, schedule: .jordan, workspace: &workspace)
-        }
+        let ns = Samples.measure(warmup: warmup, repetitions: repetitions, newtonSchulz(g, rows: rows, cols: cols))
         let b = rng.normals(rows * rows)
         var y = [Float](repeating: 0, count: rows * cols)
         let gemm = Samples.measure(warmup: warmup, repetitions: repetitions) {
             BLAS.sgemm(m: rows, n: cols, k: rows, a: b, lda: rows, b: g, ldb: cols, c: &y, ldc: cols)
         }
-        var general = g
         var buffers = ThreeProductBuffers(rows: rows, cols: cols)
-        let three = Samples.measure(warmup: warmup, repetitions: repetitions) {
-            general = g
-            threeProductNewtonSchulz(&general, rows: rows, cols: cols, schedule: .jordan, buffers: &buffers)
-        }
+        let three = Samples.measure(warmup: warmup, repetitions: repetitions, onFreshCopy(of: g) {
+            threeProductNewtonSchulz(&$0, rows: rows, cols: cols, schedule: .jordan, buffers: &buffers)
+        })
         return OrthogonalisationThroughput(rows: rows, cols: cols, newtonSchulz: ns, sgemm: gemm, threeProducts: three)
+    }
+
+    /// The library's orthogonalisation (5 Jordan quintics) of a fresh copy of `g` per call.
+    private static func newtonSchulz(_ g: [Float], rows: Int, cols: Int) -> () -> Void {
+        var workspace = NewtonSchulz.Workspace()
+        return onFreshCopy(of: g) { NewtonSchulz.orthogonalize(&$0, rows: rows, cols: cols, schedule: .jordan, workspace: &workspace) }
+    }
+
+    /// A closure that restores its own copy of `g` and runs `body` on it: each timed call starts
+    /// from the same matrix, and the copy is part of every variant's time alike.
+    private static func onFreshCopy(of g: [Float], _ body: @escaping (inout [Float]) -> Void) -> () -> Void {
+        var x = g
+        return {
+            x = g
+            body(&x)
+        }
     }
 
     struct ThreeProductBuffers {
