@@ -67,7 +67,7 @@ let package = Package(
             "ReproKit", "ReproRegistry", "ReproRunner", "ReproStore", "ReproProvenance", "ReproReport", "ReproStats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "repro-bench", dependencies: ["ReproNumerics", "ReproOptim", "ReproData", "CReproBLAS"], path: "Sources/ReproBench", exclude: ["torch_bench.py"]),
+        .executableTarget(name: "repro-bench", dependencies: ["ReproNumerics", "ReproOptim", "ReproData", "ReproStats", "CReproBLAS"], path: "Sources/ReproBench", exclude: ["torch_bench.py"]),
 
         // Tests: one target per module, plus quick-preset regressions for every experiment.
         .target(name: "ReproTestSupport", dependencies: ["ReproKit"], path: "Tests/ReproTestSupport"),

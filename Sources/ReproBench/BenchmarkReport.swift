@@ -1,14 +1,17 @@
 import Foundation
 import ReproNumerics
+import ReproStats
 
 /// Everything one `repro-bench` run measured at one thread count.
 struct ThreadRun {
     var threads: Int
-    var ours: [String: Samples]
+    /// The ways our steps were run, in report order.
+    var variants: [TrainingSteps.Variant]
+    var ours: [TrainingSteps.Variant: Samples]
     /// nil when `.venv-bench` is absent.
     var torch: TorchReference?
-    /// Per case, ours / PyTorch's median step time within each round, in round order.
-    var roundRatios: [String: [Double]]
+    /// Per variant, ours / PyTorch's median step time within each round, in round order.
+    var roundRatios: [TrainingSteps.Variant: [Double]]
     var orthogonalisation: [OrthogonalisationThroughput]
 }
 
@@ -20,7 +23,7 @@ struct BenchmarkReport {
     /// Newton–Schulz's rate must be at least this fraction of plain sgemm's.
     static let throughputTarget = 0.9
     /// Step timing: rounds per thread count, and warm-up and timed steps per case and round.
-    static let (stepRounds, stepWarmup, stepRepetitions) = (5, 3, 5)
+    static let (stepRounds, stepWarmup, stepRepetitions) = (7, 3, 5)
 
     var runs: [ThreadRun]
     var bandwidth: [Bandwidth]
@@ -37,8 +40,12 @@ struct BenchmarkReport {
             "Training steps: \(Self.stepRounds) rounds per thread count, each timing \(Self.stepRepetitions) steps of every case of ours",
             "and then of PyTorch's (after \(Self.stepWarmup) warm-up steps), pooled into \(Self.stepRounds * Self.stepRepetitions) samples a side.",
             "The verdict is on the ratio of the pooled medians. Beside it: the ratio within each round (how much it",
-            "moves while the shared machine's load changes) and the ratio of minima (each side's least-disturbed",
-            "step; interference only ever adds time).",
+            "moves while the shared machine's load changes), a 95% Student-t interval for the typical round's",
+            "ratio (geometric mean of the per-round ratios, t on their logarithms, \(Self.stepRounds - 1) degrees of freedom),",
+            "and the ratio of minima (each side's least-disturbed step; interference only ever adds time).",
+            "At 2 threads each case runs two ways: the batch cut into 2 data-parallel shards, one per thread",
+            "with single-threaded BLAS (`DataParallel`), and one tape using both threads inside OpenBLAS and",
+            "`Parallel` loops, as PyTorch's intra-op threads do. Each row has its own verdict.",
             "",
             "## Machine",
             "",
@@ -57,33 +64,43 @@ struct BenchmarkReport {
     private func stepTable(_ run: ThreadRun) -> [String] {
         var lines = [
             "", "## Training step, \(run.threads) thread\(run.threads == 1 ? "" : "s")", "",
-            "| case | ours ms (range) | PyTorch ms (range) | ours / PyTorch | target | verdict | per-round ratios | ratio of minima |",
-            "|---|---:|---:|---:|---:|---|---|---:|",
+            "| case | threads used as | ours ms (range) | PyTorch ms (range) | ours / PyTorch | target | verdict | per-round ratios | 95% interval | ratio of minima |",
+            "|---|---|---:|---:|---:|---:|---|---|---|---:|",
         ]
-        for name in TrainingSteps.names {
-            guard let ours = run.ours[name] else { continue }
-            let torch = run.torch?.cases[name]
+        for variant in run.variants {
+            guard let ours = run.ours[variant] else { continue }
+            let torch = run.torch?.cases[variant.name]
             let ratio = torch.map { ours.median / $0.median }
-            lines.append("| \(name) | \(milliseconds(ours)) | \(torch.map(milliseconds) ?? "—") | "
+            let rounds = run.roundRatios[variant] ?? []
+            lines.append("| \(variant.name) | \(variant.method(threads: run.threads)) | \(milliseconds(ours)) | "
+                + "\(torch.map(milliseconds) ?? "—") | "
                 + "\(ratio.map { format($0, 2) + "×" } ?? "—") | ≤ \(format(Self.stepTimeTarget, 1))× | "
                 + "\(ratio.map { $0 <= Self.stepTimeTarget ? "meets target" : "misses target" } ?? "no PyTorch figure") | "
-                + "\(run.roundRatios[name].map { $0.map { format($0, 2) }.joined(separator: ", ") } ?? "—") | "
+                + "\(rounds.isEmpty ? "—" : rounds.map { format($0, 2) }.joined(separator: ", ")) | "
+                + "\(roundInterval(rounds)) | "
                 + "\(torch.map { format(ours.min / $0.min, 2) + "×" } ?? "—") |")
         }
         return lines + oversubscriptionNote(run)
+    }
+
+    /// The 95% Student-t interval of the per-round ratios' geometric mean, "lo–hi×".
+    private func roundInterval(_ ratios: [Double]) -> String {
+        guard ratios.count > 1, let interval = Summary(ratios.map { Foundation.log($0) }).interval else { return "—" }
+        return "\(format(Foundation.exp(interval.lower), 2))–\(format(Foundation.exp(interval.upper), 2))×"
     }
 
     /// A warning when a side was slower with more threads than with one: the extra cores were
     /// busy with other work, so that table measures the machine's load more than the code.
     private func oversubscriptionNote(_ run: ThreadRun) -> [String] {
         guard run.threads > 1, let single = runs.first(where: { $0.threads == 1 }) else { return [] }
-        func slower(_ many: [String: Samples]?, _ one: [String: Samples]?) -> [String] {
-            TrainingSteps.names.filter { name in
-                guard let m = many?[name], let o = one?[name] else { return false }
-                return m.median > o.median
-            }
+        let ours = run.variants.filter { variant in
+            guard let many = run.ours[variant], let one = single.ours[TrainingSteps.Variant(name: variant.name, shards: 1)] else { return false }
+            return many.median > one.median
+        }.map { "\($0.name) (\($0.method(threads: run.threads)))" }
+        let torch = TrainingSteps.names.filter { name in
+            guard let many = run.torch?.cases[name], let one = single.torch?.cases[name] else { return false }
+            return many.median > one.median
         }
-        let ours = slower(run.ours, single.ours), torch = slower(run.torch?.cases, single.torch?.cases)
         guard !ours.isEmpty || !torch.isEmpty else { return [] }
         return ["", "Warning: slower at \(run.threads) threads than at 1 — ours: \(ours.isEmpty ? "none" : ours.joined(separator: ", "));"
             + " PyTorch: \(torch.isEmpty ? "none" : torch.joined(separator: ", ")). The other cores were busy, so these"
@@ -94,14 +111,18 @@ struct BenchmarkReport {
         var lines = [
             "", "### Newton–Schulz (5 Jordan quintics) vs sgemm, \(run.threads) thread\(run.threads == 1 ? "" : "s")", "",
             "Reference: one `cblas_sgemm` of the step's dominant product B·X, [s×s]·[s×l] NoTrans×NoTrans "
-                + "(s = rows, l = cols). NS GFLOP/s counts the flops executed (`ssyrk` Gram s(s+1)l, `ssyrk` A² "
-                + "s²(s+1), `ssymm` B·X 2s²l per step); the verdict compares that rate with sgemm's. "
+                + "(s = rows, l = cols). NS GFLOP/s is the textbook count of the 5 quintics, 4s²l + 2s³ per step "
+                + "(the three general products of Jordan's form; the count `Muon.flops` and muon-compute use), over "
+                + "our measured time: the rate at which the computation is delivered, the verdict's rate. "
+                + "Ours exploits symmetry (`ssyrk` Gram s(s+1)l, `ssyrk` A² s²(s+1), `ssymm` B·X 2s²l per step), "
+                + "so it executes fewer flops than it is credited with; \"executed / sgemm\" is the rate on those "
+                + "executed flops, i.e. how close the symmetric kernels run to `sgemm`. "
                 + "\"3-product NS\" is the same 5 quintics as Jordan's reference code writes them, three general "
-                + "`sgemm` products per step, timed here; its GFLOP/s counts those products' 4s²l + 2s³ flops. "
-                + "\"speed-up\" is its time over ours: the gain from exploiting symmetry.",
+                + "`sgemm` products per step, timed here on the same textbook count (for it, executed = textbook); "
+                + "\"speed-up\" is its time over ours.",
             "",
-            "| matrix | NS ms (range) | NS GFLOP/s | sgemm product | sgemm ms (range) | sgemm GFLOP/s | NS / sgemm | target | verdict | 3-product NS ms (range) | its GFLOP/s / sgemm | speed-up |",
-            "|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|",
+            "| matrix | NS ms (range) | NS GFLOP/s | sgemm product | sgemm ms (range) | sgemm GFLOP/s | NS / sgemm | target | verdict | executed / sgemm | 3-product NS ms (range) | its GFLOP/s / sgemm | speed-up |",
+            "|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|",
         ]
         for o in run.orthogonalisation {
             let ratio = o.newtonSchulzGFLOPS / o.sgemmGFLOPS
@@ -109,6 +130,7 @@ struct BenchmarkReport {
                 + "[\(o.rows)×\(o.rows)]·[\(o.rows)×\(o.cols)] | \(milliseconds(o.sgemm)) | \(format(o.sgemmGFLOPS, 1)) | "
                 + "\(format(ratio, 2))× | ≥ \(format(Self.throughputTarget, 1))× | "
                 + "\(ratio >= Self.throughputTarget ? "meets target" : "misses target") | "
+                + "\(format(o.executedGFLOPS / o.sgemmGFLOPS, 2))× | "
                 + "\(milliseconds(o.threeProducts)) | \(format(o.threeProductsGFLOPS / o.sgemmGFLOPS, 2))× | "
                 + "\(format(o.measuredSpeedUp, 2))× |")
         }

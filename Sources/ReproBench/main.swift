@@ -5,21 +5,22 @@ import ReproNumerics
 // against plain sgemm, and element-wise loops against memcpy. Everything runs in this one
 // process, one measurement after another, so no two timings compete for the cores.
 //
-// `repro-bench profile CASE [STEPS [THREADS]]` only runs STEPS (default 20) steps of one training
-// case, of the 10⁶-parameter AdamW step ("adamw-1e6") or of Newton–Schulz ("ns-512",
-// "ns-1024x4096": 5 Jordan quintics), at THREADS threads (default 1), for `perf record` or
-// `valgrind --tool=callgrind`.
+// `repro-bench profile CASE [STEPS [THREADS [SHARDS]]]` only runs STEPS (default 20) steps of one
+// training case, of the 10⁶-parameter AdamW step ("adamw-1e6") or of Newton–Schulz ("ns-512",
+// "ns-1024x4096": 5 Jordan quintics), at THREADS threads (default 1) with the training batch cut
+// into SHARDS data-parallel shards (default 1), for `perf record` or `valgrind --tool=callgrind`.
 
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "profile" {
     let name = CommandLine.arguments[2]
     let count = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 20 : 20
     BLAS.threads = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 1 : 1
+    let shards = CommandLine.arguments.count > 5 ? Int(CommandLine.arguments[5]) ?? 1 : 1
     let extra: [String: () -> () throws -> Void] = [
         "adamw-1e6": { Bandwidth.adamWStep() },
         "ns-512": { OrthogonalisationThroughput.step(rows: 512, cols: 512) },
         "ns-1024x4096": { OrthogonalisationThroughput.step(rows: 1024, cols: 4096) },
     ]
-    guard let step = extra[name]?() ?? TrainingSteps.make(name) else {
+    guard let step = extra[name]?() ?? TrainingSteps.make(name, shards: shards) else {
         FileHandle.standardError.write(Data("repro-bench: unknown case \(name); one of \(TrainingSteps.names + extra.keys.sorted())\n".utf8))
         exit(2)
     }
@@ -27,7 +28,7 @@ if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "profile" {
         if ProcessInfo.processInfo.environment["REPRO_BENCH_TIMES"] != nil {
             // Per-step times on stderr (median and minimum), for A/B comparisons of two builds.
             let samples = try Samples.measure(warmup: 3, repetitions: count, step)
-            FileHandle.standardError.write(Data("\(name) threads \(BLAS.threads): median \(samples.median * 1e3) ms, min \(samples.min * 1e3) ms\n".utf8))
+            FileHandle.standardError.write(Data("\(name) threads \(BLAS.threads) shards \(shards): median \(samples.median * 1e3) ms, min \(samples.min * 1e3) ms\n".utf8))
         } else {
             for _ in 0..<count { try step() }
         }
@@ -52,22 +53,25 @@ var torchUnavailable: String? = TorchReference.isAvailable
 do {
     for threads in threadCounts {
         BLAS.threads = threads
-        let steps = TrainingSteps.names.map { ($0, TrainingSteps.make($0)!) }
-        var ours: [String: Samples] = [:]
+        // At several threads every case runs both ways: the batch in `threads` data-parallel
+        // shards, and one tape with the threads inside BLAS and `Parallel` loops.
+        let variants = TrainingSteps.variants(threads: threads)
+        let steps = variants.map { ($0, TrainingSteps.make($0.name, shards: $0.shards)!) }
+        var ours: [TrainingSteps.Variant: Samples] = [:]
         var torch: TorchReference?
-        var roundRatios: [String: [Double]] = [:]
+        var roundRatios: [TrainingSteps.Variant: [Double]] = [:]
         for _ in 0..<stepRounds {
-            var round: [String: Samples] = [:]
-            for (name, step) in steps {
-                round[name] = try Samples.measure(warmup: stepWarmup, repetitions: stepRepetitions, step)
-                ours[name, default: Samples(seconds: [])].seconds += round[name]!.seconds
+            var round: [TrainingSteps.Variant: Samples] = [:]
+            for (variant, step) in steps {
+                round[variant] = try Samples.measure(warmup: stepWarmup, repetitions: stepRepetitions, step)
+                ours[variant, default: Samples(seconds: [])].seconds += round[variant]!.seconds
             }
             guard torchUnavailable == nil else { continue }
             do {
                 let reference = try TorchReference.run(threads: threads, warmup: stepWarmup, repetitions: stepRepetitions)
                 torch = torch.map { $0.pooled(with: reference) } ?? reference
-                for (name, samples) in round {
-                    if let theirs = reference.cases[name] { roundRatios[name, default: []].append(samples.median / theirs.median) }
+                for (variant, samples) in round {
+                    if let theirs = reference.cases[variant.name] { roundRatios[variant, default: []].append(samples.median / theirs.median) }
                 }
             } catch {
                 torchUnavailable = "PyTorch run failed: \(error)"
@@ -78,7 +82,8 @@ do {
             OrthogonalisationThroughput.measure(rows: 512, cols: 512, warmup: 2, repetitions: 11),
             OrthogonalisationThroughput.measure(rows: 1024, cols: 4096, warmup: 1, repetitions: 5),
         ]
-        runs.append(ThreadRun(threads: threads, ours: ours, torch: torch, roundRatios: torch == nil ? [:] : roundRatios,
+        runs.append(ThreadRun(threads: threads, variants: variants, ours: ours, torch: torch,
+                              roundRatios: torch == nil ? [:] : roundRatios,
                               orthogonalisation: orthogonalisation))
     }
     BLAS.threads = 1

@@ -50,8 +50,9 @@ public enum Parallel {
 }
 
 /// Carries a non-Sendable closure into `concurrentPerform`; sound because `Parallel.forEach`'s
-/// callers write disjoint ranges and the call returns only after every chunk has finished.
-private struct UncheckedBox<T>: @unchecked Sendable {
+/// callers (and `DataParallel`'s shards) write disjoint outputs and the call returns only after
+/// every chunk has finished.
+struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }

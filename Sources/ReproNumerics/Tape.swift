@@ -73,34 +73,53 @@ public final class Tape {
 
     /// Back-propagates a given output gradient `seed` (same shape as `output`): afterwards each
     /// parameter's `grad` has gained seedᵀ·∂output/∂θ, a vector–Jacobian product.
-    public func backward(_ output: Variable, seed: Tensor) {
+    ///
+    /// With `keepingGradients`, `Parameter.grad` is neither read nor written: the parameters'
+    /// gradients start from zero on this tape and stay in `keptGradients` until `reset()`. Tapes
+    /// that only read parameter values can then back-propagate through one model concurrently
+    /// (`DataParallel` sums their gradients afterwards).
+    public func backward(_ output: Variable, seed: Tensor, keepingGradients: Bool = false) {
         precondition(isRecording, "backward on a non-recording tape")
         precondition(!consumed, "backward called twice on one recording; call reset() first")
         precondition(seed.shape == output.shape, "backward: seed \(seed.shape) does not match output \(output.shape)")
         consumed = true
         guard output.needsGrad else { release(); return }
-        // Parameter gradients accumulate straight into `Parameter.grad` storage: move it in, move it back.
-        for v in parameterOrder {
-            v.gradData = v.parameter!.grad.data
-            v.parameter!.grad.data = []
-            v.hasGrad = true
+        // Parameter gradients accumulate straight into `Parameter.grad` storage: move it in, move
+        // it back. Kept gradients start unallocated, so their first contribution is written the
+        // way an intermediate's is (zero-filled or assigned on first use).
+        if !keepingGradients {
+            for v in parameterOrder {
+                v.gradData = v.parameter!.grad.data
+                v.parameter!.grad.data = []
+                v.hasGrad = true
+            }
         }
         output.withGrad { g in seed.data.withUnsafeBufferPointer { s in for i in 0..<g.count { g[i] += s[i] } } }
         for node in nodes.reversed() where node.hasGrad {
             node.pullback!(node)
         }
         for v in parameterOrder {
-            v.parameter!.grad.data = v.gradData
+            if keepingGradients {
+                if v.hasGrad { keptGradients.append((v.parameter!, v.gradData)) }
+            } else {
+                v.parameter!.grad.data = v.gradData
+            }
             v.gradData = []
             v.hasGrad = false
         }
         release()
     }
 
+    /// The gradients of the parameters a `backward(_:seed:keepingGradients: true)` reached, in
+    /// order of first use on this tape; valid until `reset()`, which recycles their storage.
+    public private(set) var keptGradients: [(parameter: Parameter, gradient: [Float])] = []
+
     /// Forgets everything recorded so the tape can record the next step. Variables recorded
     /// before keep their values and gradients.
     public func reset() {
         release()
+        for (_, gradient) in keptGradients { pool.give(gradient) }
+        keptGradients.removeAll(keepingCapacity: true)
         consumed = false
     }
 
