@@ -12,9 +12,19 @@ import ReproNumerics
 
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "profile" {
     let name = CommandLine.arguments[2]
-    let count = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 20 : 20
-    BLAS.threads = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 1 : 1
-    let shards = CommandLine.arguments.count > 5 ? Int(CommandLine.arguments[5]) ?? 1 : 1
+    /// The optional integer argument at `index`, or a one-line error and exit status 2.
+    func argument(_ index: Int, _ label: String, default value: Int, in range: ClosedRange<Int>) -> Int {
+        guard CommandLine.arguments.count > index else { return value }
+        guard let n = Int(CommandLine.arguments[index]), range.contains(n) else {
+            FileHandle.standardError.write(Data("repro-bench: \(label) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(CommandLine.arguments[index])'\n".utf8))
+            exit(2)
+        }
+        return n
+    }
+    let count = argument(3, "STEPS", default: 20, in: 1...100_000)
+    BLAS.threads = argument(4, "THREADS", default: 1, in: 1...64)
+    // Up to 32: the smallest training batch (the GPT's 32 sequences) needs a row per shard.
+    let shards = argument(5, "SHARDS", default: 1, in: 1...32)
     let extra: [String: () -> () throws -> Void] = [
         "adamw-1e6": { Bandwidth.adamWStep() },
         "ns-512": { OrthogonalisationThroughput.step(rows: 512, cols: 512) },
