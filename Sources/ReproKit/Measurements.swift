@@ -1,3 +1,5 @@
+import ReproStats
+
 /// What one trial measured: named scalars, named series and small tables.
 public struct Measurements: Codable, Sendable, Equatable {
     public var scalars: [String: Scalar]
@@ -12,6 +14,22 @@ public struct Measurements: Codable, Sendable, Equatable {
     /// deterministic searches): the report shows them without a seed interval.
     public mutating func record(_ name: String, _ value: Double, unit: String = "", exact: Bool = false, note: String = "") {
         scalars[name] = Scalar(value: value, unit: unit, exact: exact, note: note)
+    }
+
+    /// Record a Monte Carlo estimate (a mean over sampled tasks, batches, draws) with its own
+    /// standard error, so that the interval across seeds includes the within-trial error
+    /// (`IntervalKind.monteCarlo`). `sampleShared`: every seed evaluates on the same sample, so
+    /// its error is common to all seeds and does not average out.
+    public mutating func record(_ name: String, estimate: Double, standardError: Double, sampleShared: Bool = false,
+                                unit: String = "", note: String = "") {
+        scalars[name] = Scalar(value: estimate, unit: unit, note: note, standardError: standardError, sampleShared: sampleShared)
+    }
+
+    /// Record a proportion: `successes` of `trials` (judged with `IntervalKind.proportion`, the
+    /// counts pooled over seeds). The value is successes / trials.
+    public mutating func record(_ name: String, successes: Int, trials: Int, note: String = "") {
+        let count = Count(successes: successes, trials: trials)
+        scalars[name] = Scalar(value: Double(successes) / Double(trials), note: note, count: count)
     }
 
     /// Record a machine-dependent quantity (a wall time, a GFLOP/s rate). Reported like any
@@ -31,13 +49,21 @@ public struct Scalar: Codable, Sendable, Equatable {
     public var note: String
     /// Machine-dependent (timings, rates): excluded from golden-file regression checks.
     public var timing: Bool
+    /// The value's own Monte Carlo standard error, when it is an estimate from samples.
+    public var standardError: Double?
+    /// With `standardError`: the sample is the same for every seed.
+    public var sampleShared: Bool
+    /// When the value is a proportion: its successes and trials.
+    public var count: Count?
 
-    public init(value: Double, unit: String = "", exact: Bool = false, note: String = "", timing: Bool = false) {
+    public init(value: Double, unit: String = "", exact: Bool = false, note: String = "", timing: Bool = false,
+                standardError: Double? = nil, sampleShared: Bool = false, count: Count? = nil) {
         self.value = value; self.unit = unit; self.exact = exact; self.note = note; self.timing = timing
+        self.standardError = standardError; self.sampleShared = sampleShared; self.count = count
     }
 
     // NaN and ±inf are legitimate outcomes (a diverged run); JSON cannot hold them as numbers.
-    enum CodingKeys: String, CodingKey { case value, unit, exact, note, timing }
+    enum CodingKeys: String, CodingKey { case value, unit, exact, note, timing, standardError, sampleShared, count }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         value = try c.decode(JSONDouble.self, forKey: .value).value
@@ -45,6 +71,9 @@ public struct Scalar: Codable, Sendable, Equatable {
         exact = try c.decode(Bool.self, forKey: .exact)
         note = try c.decodeIfPresent(String.self, forKey: .note) ?? ""
         timing = try c.decodeIfPresent(Bool.self, forKey: .timing) ?? false
+        standardError = try c.decodeIfPresent(JSONDouble.self, forKey: .standardError)?.value
+        sampleShared = try c.decodeIfPresent(Bool.self, forKey: .sampleShared) ?? false
+        count = try c.decodeIfPresent(Count.self, forKey: .count)
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -53,6 +82,9 @@ public struct Scalar: Codable, Sendable, Equatable {
         try c.encode(exact, forKey: .exact)
         if !note.isEmpty { try c.encode(note, forKey: .note) }
         if timing { try c.encode(timing, forKey: .timing) }
+        try c.encodeIfPresent(standardError.map(JSONDouble.init), forKey: .standardError)
+        if sampleShared { try c.encode(sampleShared, forKey: .sampleShared) }
+        try c.encodeIfPresent(count, forKey: .count)
     }
 }
 
