@@ -81,7 +81,8 @@ public enum Format {
     /// - one seed: "0.9123 (1 seed, no interval)";
     /// - identical across seeds: "0.9123 (identical across 3 seeds)";
     /// - `exact` (seed-independent): "3.4445 (exact)", with the digits it has (`precise`);
-    /// - any non-finite seed: "diverged (nan)" (or inf), since a divergence is not averaged.
+    /// - any non-finite seed: "diverged (nan)" (or inf), since a divergence is not averaged;
+    /// - `everySeed` claims: the range, "[1.2e-06, 3.2e-06] over 5 seeds".
     public static func summary(_ s: Summary, exact: Bool) -> String {
         if !s.values.allSatisfy(\.isFinite) {
             let bad = s.values.first { !$0.isFinite } ?? s.mean
@@ -92,6 +93,7 @@ public enum Format {
         if s.count == 1 { return "\(mean) (1 seed, no interval)" }
         if s.standardDeviation == 0 { return "\(mean) (identical across \(s.count) seeds)" }
         guard let ci = s.interval else { return "\(mean) (no interval)" }
+        if s.kind == .everySeed { return "\(interval(ci)) over \(s.count) seeds" }
         let digits = distinguishingDigits(ci)
         return "\(number(s.mean, significant: digits)) \(interval(ci))"
     }

@@ -22,56 +22,106 @@ public enum ResultsWriter {
         }
         files["\(id)/README.md"] = ExperimentPage(experiment: experiment, preset: preset, runs: runs,
                                                    csvFiles: csvs.keys.sorted()).markdown()
+        if !runs.isEmpty {
+            files["\(id)/\(CommittedResults.fileName)"] = CommittedResults(
+                experiment: experiment, preset: preset, runs: runs, evaluation: runs.evaluation(claims: experiment.claims)).json()
+        }
         return files
     }
 
+    /// The verdict columns of the scoreboard: paper claims only (sanity checks and controls
+    /// are counted apart).
+    static let judged: [Verdict] = [.reproduced, .notReproduced, .inconclusive, .notMeasured]
+
     /// `results/README.md`: every claim of every experiment with its verdict, and verdict
-    /// counts per experiment. An entry without usable trials is listed as "not run".
-    public static func scoreboard(_ entries: [(experiment: AnyExperiment, preset: String, trials: [TrialRecord])]) -> String {
+    /// counts per experiment. An entry without usable trials keeps the rows of its committed
+    /// `results.json` (marked "committed") when there is one, and is listed as "not run" only
+    /// when there is none: a report never drops a committed result.
+    public static func scoreboard(_ entries: [(experiment: AnyExperiment, preset: String, trials: [TrialRecord])],
+                                  committed: [String: CommittedResults] = [:]) -> String {
         let sorted = entries.sorted { $0.experiment.paper.id < $1.experiment.paper.id }
         var overview: [[String]] = [], claimRows: [[String]] = []
-        var totals: [Verdict: Int] = [:]
+        var totals: [String: Int] = [:]
+        var checksPassed = 0, checks = 0, controls = 0
         for entry in sorted {
             let paper = entry.experiment.paper
             let runs = SeedRuns(trials: entry.trials)
             let link = "[\(paper.id)](\(paper.id)/README.md)"
+            if runs.isEmpty, let old = committed[paper.id] {
+                let judgedRows = old.claims.filter { $0.role == ClaimRole.claim.rawValue }
+                let counts = Dictionary(grouping: judgedRows, by: \.verdict).mapValues(\.count)
+                for (v, c) in counts { totals[v, default: 0] += c }
+                let oldChecks = old.claims.filter { $0.role == ClaimRole.sanityCheck.rawValue }
+                checks += oldChecks.count
+                checksPassed += oldChecks.filter { $0.verdict == Verdict.reproduced.rawValue }.count
+                controls += old.claims.filter { $0.role == ClaimRole.control.rawValue }.count
+                let oldPassed = oldChecks.filter { $0.verdict == Verdict.reproduced.rawValue }.count
+                let cells: [String] = judged.map { v in String(counts[v.rawValue] ?? 0) }
+                overview.append([link, paper.title, "\(old.preset) (committed)", String(old.seeds.count)] + cells
+                                + ["\(oldPassed)/\(oldChecks.count)"])
+                for c in old.claims {
+                    let source = c.url.isEmpty ? TextTable.truncate(c.source, to: 60) : "[\(TextTable.truncate(c.source, to: 60))](\(c.url))"
+                    claimRows.append([link, c.id, source, c.paperValue, c.ours, verdictText(c.verdict, role: c.role) + " (committed)"])
+                }
+                continue
+            }
             guard !runs.isEmpty else {
-                overview.append([link, paper.title, entry.preset, "not run"] + Verdict.allCases.map { _ in "" })
+                overview.append([link, paper.title, entry.preset, "not run"] + judged.map { _ in "" } + [""])
                 for claim in entry.experiment.claims {
                     claimRows.append([link, claim.id, sourceLink(claim.source, limit: 60), claim.paperValue, "not run", "not run"])
                 }
                 continue
             }
             let evaluation = runs.evaluation(claims: entry.experiment.claims)
-            let counts = Dictionary(grouping: evaluation.claims, by: \.verdict).mapValues(\.count)
-            for (v, c) in counts { totals[v, default: 0] += c }
-            overview.append([link, paper.title, entry.preset, "\(runs.seeds.count)"] + Verdict.allCases.map { "\(counts[$0] ?? 0)" })
+            let judgedRows = evaluation.claims.filter { $0.claim.role == .claim }
+            let counts = Dictionary(grouping: judgedRows, by: \.verdict).mapValues(\.count)
+            for (v, c) in counts { totals[v.rawValue, default: 0] += c }
+            let myChecks = evaluation.claims.filter { $0.claim.role == .sanityCheck }
+            let passed = myChecks.filter { $0.verdict == .reproduced }.count
+            checks += myChecks.count; checksPassed += passed
+            controls += evaluation.claims.filter { $0.claim.role == .control }.count
+            let cells: [String] = judged.map { v in String(counts[v] ?? 0) }
+            overview.append([link, paper.title, entry.preset, String(runs.seeds.count)] + cells + ["\(passed)/\(myChecks.count)"])
             for r in evaluation.claims {
-                claimRows.append([link, r.claim.id, sourceLink(r.claim.source, limit: 60), r.claim.paperValue, ClaimsTable.ours(r), r.verdict.rawValue])
+                claimRows.append([link, r.claim.id, sourceLink(r.claim.source, limit: 60), r.claim.paperValue, ClaimsTable.ours(r),
+                                  ClaimsTable.verdict(r)])
             }
         }
-        let verdictHeader = Verdict.allCases.map(\.rawValue)
+        let verdictHeader = judged.map(\.rawValue)
         var out = """
         # Results
 
         Every claim of every experiment, our measurement and the verdict. Verdicts are computed \
         from the per-seed values, never typed in: a claim is *reproduced* when the whole 95% \
-        Student-t interval of our mean lies inside the claim's acceptance band, *not reproduced* \
+        interval of our measurement lies inside the claim's acceptance band, *not reproduced* \
         when it lies wholly outside (or a seed diverged), *inconclusive* otherwise (including a \
-        single seed). Seed-independent (exact) values are compared directly.
+        single seed). The interval fits the statistic, and each claim names its kind: Student-t \
+        for the mean of a continuous per-seed value, paired t or a log-ratio t for A-vs-B on shared \
+        seeds, a Beta posterior for proportions, a Monte Carlo interval that includes each trial's \
+        own sampling error, a percentile bootstrap for skewed or point-mass values, and "every seed" \
+        for bounds that must hold in every run. Seed-independent (exact) values are compared \
+        directly. *Sanity checks* (true by construction of our code) and *controls* (reference \
+        measurements, no verdict) are listed but not counted as reproductions.
 
-        Regenerate with `make all-results`; each experiment's page has its setup, figures, data and provenance.
+        Regenerate with `make all-results`; each experiment's page has its setup, figures, data and provenance, \
+        and `<id>/results.json` the same verdicts for other tools.
 
         """
         if !totals.isEmpty {
-            out += "\nOverall: " + Verdict.allCases.compactMap { v in totals[v].map { "\($0) \(v.rawValue)" } }.joined(separator: ", ") + ".\n"
+            out += "\nOverall: " + judged.compactMap { v in totals[v.rawValue].map { "\($0) \(v.rawValue)" } }.joined(separator: ", ")
+            out += "; \(checksPassed)/\(checks) sanity checks passed; \(controls) controls.\n"
         }
         out += "\n## Experiments\n\n"
-        out += TextTable(header: ["experiment", "paper", "preset", "seeds"] + verdictHeader, rows: overview).markdown()
+        out += TextTable(header: ["experiment", "paper", "preset", "seeds"] + verdictHeader + ["checks passed"], rows: overview).markdown()
         out += "\n## Claims\n\n"
         out += TextTable(header: ["experiment", "claim", "source", "paper", "ours", "verdict"], rows: claimRows,
                          alignments: [.left, .left, .left, .left, .right, .left]).markdown()
         return out
+    }
+
+    /// A committed verdict as the tables print it (see `ClaimsTable.verdict`).
+    static func verdictText(_ verdict: String, role: String) -> String {
+        role == ClaimRole.sanityCheck.rawValue ? "sanity check: \(verdict == Verdict.reproduced.rawValue ? "passed" : verdict)" : verdict
     }
 
     /// "[Doe 2025, Table 2](url)", or the plain text when there is no URL; text beyond
@@ -154,7 +204,8 @@ struct ExperimentPage {
             s += "- **Source:** \(ResultsWriter.sourceLink(c.source))\n"
             s += "- **Paper value:** \(c.paperValue); acceptance band \(Format.band(lower: c.band.lower, upper: c.band.upper)) on `\(c.measurement)`\n"
             s += "- **Ours:** \(ClaimsTable.ours(r))\n"
-            s += "- **Verdict:** \(r.verdict.rawValue) (\(r.basis))\n"
+            s += "- **Interval:** \(r.summary?.kind.description ?? c.interval.description)\n"
+            s += "- **Verdict:** \(ClaimsTable.verdict(r)) (\(r.basis))\n"
             s += "- **Tolerance:** \(TextTable.singleLine(c.tolerance))\n"
             s += "- **What differs:** \(TextTable.singleLine(c.differences))\n"
         }
@@ -173,13 +224,15 @@ struct ExperimentPage {
             else if let ci = m.summary.interval { interval = Format.interval(ci) }
             else { interval = "—" }
             let notes = Set(runs.measurements.compactMap { $0.scalars[m.name]?.note }.filter { !$0.isEmpty })
-            return [m.name, m.unit, show(m.summary.mean), interval, perSeed, notes.sorted().joined(separator: "; ")]
+            return [m.name, m.unit, show(m.summary.mean), interval, m.summary.kind.rawValue, perSeed,
+                    notes.sorted().joined(separator: "; ")]
         }
-        let withNotes = rows.contains { !$0[5].isEmpty }
-        return "Mean and 95% Student-t interval across seeds; per-seed values as seed: value.\n\n"
-            + TextTable(header: ["measurement", "unit", "mean", "95% interval", "per seed"] + (withNotes ? ["note"] : []),
-                        rows: rows.map { withNotes ? $0 : Array($0.prefix(5)) },
-                        alignments: [.left, .left, .right, .right, .left] + (withNotes ? [.left] : [])).markdown()
+        let withNotes = rows.contains { !$0[6].isEmpty }
+        return "Point estimate and 95% interval across seeds, of the kind named (the kind of the claim that judges the "
+            + "measurement, else the kind its data imply: exact, Monte Carlo, proportion or Student-t); per-seed values as seed: value.\n\n"
+            + TextTable(header: ["measurement", "unit", "estimate", "95% interval", "interval kind", "per seed"] + (withNotes ? ["note"] : []),
+                        rows: rows.map { withNotes ? $0 : Array($0.prefix(6)) },
+                        alignments: [.left, .left, .right, .right, .left, .left] + (withNotes ? [.left] : [])).markdown()
     }
 
     /// Each table once when every seed recorded the same, else once per seed.

@@ -7,11 +7,12 @@ struct Repro: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproduce deep-learning optimizer papers at CPU scale and judge each claim.",
+        discussion: "Exit codes: 0 success; 1 a trial failed; 2 usage error; 130 interrupted (Ctrl-C or SIGTERM).",
         subcommands: [List.self, Run.self, Show.self, Runs.self, Report.self, Golden.self]
     )
 }
 
-/// Exit codes: 0 success, 1 a trial failed or a run was interrupted, 2 usage error.
+/// Exit codes: 0 success, 1 a trial failed, 2 usage error, 130 interrupted.
 @main
 enum Main {
     static func main() {

@@ -1,9 +1,10 @@
 import ReproKit
+import ReproStats
 import Testing
 
 @Suite struct VerdictTests {
     static let claim = Claim(id: "c", statement: "s", measurement: "m", paperValue: "≈ 1", band: .between(0.9, 1.1),
-                             tolerance: "t", source: Source("x", location: "§1", url: "u"), differences: "d")
+                             interval: .studentT, tolerance: "t", source: Source("x", location: "§1", url: "u"), differences: "d")
 
     @Test func intervalInsideBandIsReproduced() {
         let r = ClaimResult(claim: Self.claim, values: [1.0, 1.01, 0.99], exact: false)
@@ -23,8 +24,82 @@ import Testing
 
     @Test func singleSeedIsInconclusiveUnlessExact() {
         #expect(ClaimResult(claim: Self.claim, values: [1.0], exact: false).verdict == .inconclusive)
-        #expect(ClaimResult(claim: Self.claim, values: [1.0], exact: true).verdict == .reproduced)
-        #expect(ClaimResult(claim: Self.claim, values: [2.0], exact: true).verdict == .notReproduced)
+        #expect(ClaimResult(claim: Self.claim(.exact), values: [1.0], exact: true).verdict == .reproduced)
+        #expect(ClaimResult(claim: Self.claim(.exact), values: [2.0], exact: true).verdict == .notReproduced)
+        // A seed-independent value judged as if it varied (or the reverse) is refused.
+        #expect(ClaimResult(claim: Self.claim, values: [1.0], exact: true).verdict == .notMeasured)
+        #expect(ClaimResult(claim: Self.claim(.exact), values: [1.0, 1.1], exact: false).verdict == .notMeasured)
+    }
+
+    static func claim(_ kind: IntervalKind, band: Band = .between(0.9, 1.1), role: ClaimRole = .claim) -> Claim {
+        Claim(id: "c", statement: "s", measurement: "m", paperValue: "≈ 1", band: band, interval: kind, tolerance: "t",
+              source: Source("x", location: "§1", url: "u"), differences: "d", role: role)
+    }
+
+    @Test func everySeedIsDecidedByTheWorstSeed() {
+        let c = Self.claim(.everySeed, band: .atMost(1e-3))
+        #expect(ClaimResult(claim: c, values: [1e-4, 5e-4, 9e-4], exact: false).verdict == .reproduced)
+        let one = ClaimResult(claim: c, values: [1e-4, 2e-3, 9e-4], exact: false)
+        #expect(one.verdict == .notReproduced)
+        #expect(one.basis == "1 of 3 seeds outside the band")
+    }
+
+    @Test func proportionPoolsCountsOverSeeds() {
+        var a = Measurements(), b = Measurements()
+        a.record("m", successes: 48, trials: 50)
+        b.record("m", successes: 50, trials: 50)
+        let e = Evaluation(claims: [Self.claim(.proportion, band: .atLeast(0.9))], trials: [a, b])
+        let s = try! #require(e.claims[0].summary)
+        #expect(s.mean == 0.98)
+        // Beta(99, 3): 2.5% quantile ≈ 0.9305 > 0.9.
+        #expect(e.claims[0].verdict == .reproduced)
+        #expect(s.interval!.lower > 0.92 && s.interval!.lower < 0.94)
+    }
+
+    @Test func kindThatDoesNotFitTheDataIsRefused() {
+        var a = Measurements()
+        a.record("m", successes: 3, trials: 4)
+        let e = Evaluation(claims: [Self.claim(.studentT)], trials: [a, a])
+        #expect(e.claims[0].verdict == .notMeasured)
+        #expect(e.claims[0].basis.contains("proportion"))
+        var b = Measurements()
+        b.record("m", 1.0)
+        let mc = Evaluation(claims: [Self.claim(.monteCarlo)], trials: [b, b])
+        #expect(mc.claims[0].verdict == .notMeasured)
+        #expect(mc.claims[0].basis.contains("standard error"))
+    }
+
+    @Test func monteCarloIncludesWithinTrialError() {
+        // Three seeds that agree to 1e-4 but each estimate carries SE 0.004 on a shared sample:
+        // the interval must be about ±1.96·0.004, not the seeds' ±2e-4.
+        var trials: [Measurements] = []
+        for v in [0.2041, 0.2042, 0.2041] {
+            var m = Measurements()
+            m.record("m", estimate: v, standardError: 0.004, sampleShared: true)
+            trials.append(m)
+        }
+        let e = Evaluation(claims: [Self.claim(.monteCarlo, band: .between(0.19, 0.21))], trials: trials)
+        let ci = try! #require(e.claims[0].summary?.interval)
+        #expect(ci.halfWidth > 0.0075 && ci.halfWidth < 0.0085)
+        #expect(e.claims[0].verdict == .inconclusive)
+    }
+
+    @Test func controlsGetNoVerdictAndChecksAreNotReproductions() {
+        let control = Self.claim(.studentT, role: .control), check = Self.claim(.studentT, role: .sanityCheck)
+        var m = Measurements()
+        m.record("m", 1.0)
+        var n = Measurements()
+        n.record("m", 1.01)
+        let e = Evaluation(claims: [control, check, Self.claim(.studentT)], trials: [m, n])
+        #expect(e.claims[0].verdict == .control)
+        #expect(e.claims[1].verdict == .reproduced)
+        #expect(e.verdictSummary == "1 reproduced, 1/1 checks passed")
+    }
+
+    @Test func logRatioIsTheGeometricMean() {
+        let r = ClaimResult(claim: Self.claim(.logRatio, band: .between(0.4, 0.6)), values: [0.25, 1.0], exact: false)
+        #expect(abs(r.summary!.mean - 0.5) < 1e-12)
+        #expect(r.summary!.interval!.lower > 0 )
     }
 
     @Test func divergenceIsNotReproduced() {

@@ -9,17 +9,17 @@ enum FakeExperiment: Experiment {
                              authors: "Doe, J. and Roe, R.", year: 2025, url: "https://example.org/fake")
     static let claims: [Claim] = [
         Claim(id: "accuracy", statement: "The optimizer reaches about 91% test accuracy, which is a long statement that a terminal table must shorten.",
-              measurement: "accuracy", paperValue: "≈ 0.91", band: .within(0.91, absolute: 0.02),
+              measurement: "accuracy", paperValue: "≈ 0.91", band: .within(0.91, absolute: 0.02), interval: .studentT,
               tolerance: "±2 points: seed spread reported in the paper", source: Source("Doe 2025", location: "Table 2", url: "https://example.org/fake#table2"),
               differences: "Smaller model"),
         Claim(id: "coefficient", statement: "The quintic coefficient a is 3.4445.", measurement: "a", paperValue: "3.4445",
-              band: .within(3.4445, absolute: 1e-4), tolerance: "four decimals as printed",
+              band: .within(3.4445, absolute: 1e-4), interval: .exact, tolerance: "four decimals as printed",
               source: Source("Jordan 2024 blog", location: "Section 3", url: "https://example.org/blog#s3"), differences: "none"),
         Claim(id: "stable", statement: "Training is stable at lr = 1.", measurement: "final_loss", paperValue: "< 1",
-              band: .atMost(1), tolerance: "any finite loss below the initial one", source: Source("Doe 2025", location: "Figure 4", url: "https://example.org/fake#fig4"),
+              band: .atMost(1), interval: .studentT, tolerance: "any finite loss below the initial one", source: Source("Doe 2025", location: "Figure 4", url: "https://example.org/fake#fig4"),
               differences: "fewer steps"),
         Claim(id: "absent", statement: "A quantity we do not measure.", measurement: "missing", paperValue: "42",
-              band: .atLeast(40), tolerance: "n/a", source: Source("Doe 2025", location: "Appendix B", url: "https://example.org/fake#appB"),
+              band: .atLeast(40), interval: .studentT, tolerance: "n/a", source: Source("Doe 2025", location: "Appendix B", url: "https://example.org/fake#appB"),
               differences: "not measured"),
     ]
     static let presets = [Preset(name: "quick", seeds: 3, config: Config(steps: 10))]

@@ -23,11 +23,16 @@ struct Report: ParsableCommand {
         let store = try storeOptions.open()
         let fm = FileManager.default
         var entries: [(experiment: AnyExperiment, preset: String, trials: [TrialRecord])] = []
+        var committed: [String: CommittedResults] = [:]
         for e in Registry.all {
             let trials = try Runner.cachedRun(e, preset: preset, store: store, blasThreads: execution.blasThreads) ?? []
             entries.append((e, preset, trials))
             guard !trials.isEmpty else {
-                FileHandle.standardError.write(Data("repro: \(e.paper.id): no complete cached \(preset) run; run `repro run \(e.paper.id) --preset \(preset)`\n".utf8))
+                // Keep what is committed: the folder is left alone and the scoreboard reuses its verdicts.
+                let old = try CommittedResults.read(resultsFolder: output, experiment: e.paper.id)
+                committed[e.paper.id] = old
+                let kept = old.map { " (kept its committed \($0.preset) results from \($0.commits.joined(separator: ", ")))" } ?? ""
+                FileHandle.standardError.write(Data("repro: \(e.paper.id): no complete cached \(preset) run\(kept); run `repro run \(e.paper.id) --preset \(preset)`\n".utf8))
                 continue
             }
             // Rewrite the experiment's folder whole, so files of removed series do not linger.
@@ -35,8 +40,9 @@ struct Report: ParsableCommand {
             try? fm.removeItem(at: folder)
             try write(ResultsWriter.experimentFiles(experiment: e, preset: preset, trials: trials))
         }
-        try write(["README.md": ResultsWriter.scoreboard(entries)])
-        print("wrote \(output)/ (\(entries.filter { !$0.trials.isEmpty }.count) of \(entries.count) experiments)")
+        try write(["README.md": ResultsWriter.scoreboard(entries, committed: committed)])
+        print("wrote \(output)/ (\(entries.filter { !$0.trials.isEmpty }.count) of \(entries.count) experiments from the store"
+              + (committed.isEmpty ? "" : ", \(committed.count) kept as committed") + ")")
     }
 
     private func write(_ files: [String: String]) throws {

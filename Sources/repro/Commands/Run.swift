@@ -66,6 +66,7 @@ struct Run: ParsableCommand {
             print("  seed \(o.record.seed): \(o.record.status.rawValue): \(o.record.error ?? "")")
         }
         guard !ok.isEmpty else { return }
-        print(ClaimsTable.terminal(Evaluation(claims: e.claims, trials: ok).claims))
+        print(ClaimsTable.terminal(Evaluation(claims: e.claims, trials: ok).claims, preset: preset,
+                                   committed: try? CommittedResults.read(resultsFolder: "results", experiment: e.paper.id)))
     }
 }

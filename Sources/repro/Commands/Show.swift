@@ -30,7 +30,8 @@ struct Show: ParsableCommand {
         for p in candidates {
             guard let trials = try Runner.cachedRun(e, preset: p, store: store, blasThreads: execution.blasThreads) else { continue }
             print("\npreset \(p), \(trials.count) seed(s):")
-            print(ClaimsTable.terminal(Evaluation(claims: e.claims, trials: trials.compactMap(\.measurements)).claims))
+            print(ClaimsTable.terminal(Evaluation(claims: e.claims, trials: trials.compactMap(\.measurements)).claims, preset: p,
+                                       committed: try? CommittedResults.read(resultsFolder: "results", experiment: e.paper.id)))
             print("\nprovenance:")
             let rows = trials.map { t in
                 [String(t.seed), t.provenance.versionLabel, t.provenance.diffHash.map { String($0.prefix(10)) } ?? "-",
