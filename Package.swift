@@ -5,7 +5,7 @@ import PackageDescription
 // One line per paper. The folder `Experiments/<Name>/` holds the target; it must declare
 // `public enum <Name>Experiment: Experiment`. The registry plugin picks it up from here.
 let experiments: [Target] = [
-    experiment("NewtonSchulz", uses: ["ReproOptim"]),
+    experiment("NewtonSchulz", uses: ["ReproOptim", "ReproData"]),
     experiment("MuonCompute", uses: ["ReproOptim", "ReproData"]),
     experiment("InContextGD", uses: ["ReproOptim", "ReproData"]),
     experiment("WeightDecay", uses: ["ReproOptim", "ReproData"]),
@@ -72,7 +72,7 @@ let package = Package(
         // Tests: one target per module, plus quick-preset regressions for every experiment.
         .target(name: "ReproTestSupport", dependencies: ["ReproKit"], path: "Tests/ReproTestSupport"),
         .testTarget(name: "ReproStatsTests", dependencies: ["ReproStats", .product(name: "RealModule", package: "swift-numerics")]),
-        .testTarget(name: "ReproKitTests", dependencies: ["ReproKit", "ReproRegistry"]),
+        .testTarget(name: "ReproKitTests", dependencies: ["ReproKit", "ReproStats", "ReproRegistry"]),
         .testTarget(name: "ReproStoreTests", dependencies: ["ReproStore", "ReproTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReproProvenanceTests", dependencies: ["ReproProvenance", "ReproTestSupport"]),
         .testTarget(name: "ReproReportTests", dependencies: ["ReproReport", "ReproTestSupport"]),
