@@ -19,6 +19,14 @@ public enum ModelSpec: Codable, Sendable, Equatable {
         }
     }
 
+    /// Characters predicted per window: every position for the GPT, the next character for the MLP.
+    public var predictionsPerWindow: Int {
+        switch self {
+        case .gpt(_, _, _, let context): context
+        case .mlp: 1
+        }
+    }
+
     /// One line for the report: "CharGPT d=64, 2 layers, 4 heads, context 32".
     public var label: String {
         switch self {

@@ -38,12 +38,45 @@ struct StudyOutcome {
         let m = muon.bestResult, a = adamW.bestResult
         return stepsRatio * (m.modelFlopsPerStep + m.optimizerFlopsPerStep) / (a.modelFlopsPerStep + a.optimizerFlopsPerStep)
     }
+    /// (Muon model FLOPs per step) / (AdamW's), times the steps ratio: the 6·N·D-style count the
+    /// papers' compute claims use. Both train the same model on the same batch, so it equals the
+    /// steps ratio; it is computed from the counts all the same, so a setting where they differ
+    /// would show it.
+    var modelFlopsRatio: Double { stepsRatio * muon.bestResult.modelFlopsPerStep / adamW.bestResult.modelFlopsPerStep }
     /// Newton–Schulz and the rest of Muon's step as a fraction of the model's step FLOPs.
     var muonOverhead: Double { muon.bestResult.optimizerFlopsPerStep / muon.bestResult.modelFlopsPerStep }
     var adamWOverhead: Double { adamW.bestResult.optimizerFlopsPerStep / adamW.bestResult.modelFlopsPerStep }
     /// Steps ratio × (Muon seconds per step / AdamW seconds per step), from the two tuned N₀ runs.
     var wallRatio: Double {
         stepsRatio * muon.bestResult.seconds / adamW.bestResult.seconds
+    }
+    /// Set on the main setting once the 4×-batch setting's target is known.
+    var commonTarget: CommonTarget?
+}
+
+/// The main setting's steps to another setting's target (the 4×-batch AdamW's loss at N₀/4), for
+/// both optimisers at their N₀-tuned rates: Essential AI's token ratio R_L(B) at one loss L
+/// shared by both batch sizes.
+struct CommonTarget {
+    var target: Double
+    var adamW: Crossing
+    var muon: Crossing
+    /// The budgets run for this search alone (AdamW's N₀ run and Muon's budget runs are reused).
+    var adamWRuns: [(steps: Int, loss: Double)]
+    var muonRuns: [(steps: Int, loss: Double)]
+
+    /// R(B) = Muon steps / AdamW steps to `target` (the crossings' conventions for censored ends).
+    var stepsRatio: Double { muon.ratio / adamW.ratio }
+
+    init(main runner: inout StudyRunner, outcome: StudyOutcome, target: Double, ladder: [Double]) throws {
+        let adamWKnown = [runner.study.referenceSteps: outcome.target]
+        let muonKnown = Dictionary(outcome.budgets.map { ($0.steps, $0.loss) }, uniquingKeysWith: { first, _ in first })
+        let a = try runner.crossing(.adamW, lr: outcome.adamW.bestLR, target: target, ladder: ladder, known: adamWKnown)
+        let m = try runner.crossing(.muon, lr: outcome.muon.bestLR, target: target, ladder: ladder, known: muonKnown)
+        self.target = target
+        adamW = a.crossing; muon = m.crossing
+        adamWRuns = a.budgets.filter { adamWKnown[$0.steps] == nil }
+        muonRuns = m.budgets.filter { muonKnown[$0.steps] == nil }
     }
 }
 
@@ -92,6 +125,19 @@ struct StudyRunner {
                             extendedBudgets: extended)
     }
 
+    /// Steps at which `kind`, at peak rate `lr`, first reaches `target`, as a fraction of N₀:
+    /// `BudgetSearch` over `ladder` (fractions of N₀), reusing the runs in `known` (steps → final loss).
+    /// Returns the crossing and every budget's (steps, loss), the known ones included.
+    mutating func crossing(_ kind: OptimizerKind, lr: Float, target: Double, ladder: [Double], known: [Int: Double]) throws
+        -> (crossing: Crossing, budgets: [(steps: Int, loss: Double)]) {
+        let n0 = study.referenceSteps
+        let rungs = ladder.map { max(1, Int(($0 * Double(n0)).rounded())) }
+        let budgets = try BudgetSearch.run(rungs: rungs, known: known, target: target) {
+            try one(kind, lr: lr, steps: $0, curve: false).finalLoss
+        }
+        return (Crossing(budgets: budgets.map { (Double($0.steps) / Double(n0), $0.loss) }, target: target), budgets)
+    }
+
     /// Budgets as (steps/N₀, loss): the rounded step count, not the nominal fraction.
     private func points(_ budgets: [(fraction: Double, steps: Int, loss: Double)], _ n0: Int) -> [(fraction: Double, loss: Double)] {
         budgets.map { (Double($0.steps) / Double(n0), $0.loss) }
@@ -103,5 +149,37 @@ struct StudyRunner {
         done += 1
         context.progress(done, of: max(done, planned), "\(study.name.isEmpty ? "main" : study.name): \(kind.rawValue) lr \(lr) × \(steps) steps")
         return result
+    }
+}
+
+/// Where a loss-vs-budget curve first falls to a target, found with few runs: bisection on a
+/// ladder of step budgets.
+///
+/// The ladder's rungs and the `known` budgets together are the candidates. The bracket is
+/// (lo, hi): hi the smallest evaluated budget with loss ≤ target, lo the largest evaluated budget
+/// below it (all evaluated budgets below hi lie above the target, by the choice of hi). The bottom
+/// (top) rung is run when nothing below (at or below the target) is known yet; then the rung
+/// midway between lo and hi is run until they are adjacent candidates. `Crossing` on the returned
+/// budgets interpolates between the same two, or reports the target reached at the bottom rung
+/// or never reached at the top. Each budget runs at most once.
+enum BudgetSearch {
+    static func run(rungs: [Int], known: [Int: Double], target: Double,
+                    loss: (Int) throws -> Double) throws -> [(steps: Int, loss: Double)] {
+        let candidates = Set(rungs).union(known.keys).sorted()
+        var evaluated = known
+        func value(_ i: Int) throws -> Double {
+            if let l = evaluated[candidates[i]] { return l }
+            let l = try loss(candidates[i])
+            evaluated[candidates[i]] = l
+            return l
+        }
+        func hi() -> Int? { candidates.indices.first { evaluated[candidates[$0]].map { $0 <= target } ?? false } }
+        func lo(below h: Int) -> Int? { candidates.indices.last { $0 < h && evaluated[candidates[$0]] != nil } }
+        if hi() == nil { _ = try value(candidates.count - 1) }
+        if let h = hi(), lo(below: h) == nil, h > 0 { _ = try value(0) }
+        while let h = hi(), let l = lo(below: h), h - l > 1 {
+            _ = try value((l + h) / 2)
+        }
+        return evaluated.sorted { $0.key < $1.key }.map { (steps: $0.key, loss: $0.value) }
     }
 }
