@@ -10,6 +10,7 @@ let experiments: [Target] = [
     experiment("InContextGD", uses: ["ReproOptim", "ReproData"]),
     experiment("WeightDecay", uses: ["ReproOptim", "ReproData"]),
     experiment("CriticalBatch", uses: ["ReproOptim", "ReproData"]),
+    experiment("ErrorBars", uses: []),
 ]
 
 // MARK: - Shared settings
