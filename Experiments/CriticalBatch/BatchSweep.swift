@@ -6,15 +6,16 @@ import ReproStats
 ///
 /// Batch sizes are visited in increasing order; the search at B starts from η*(B_prev)·(B/B_prev)^¾,
 /// halfway (in exponent) between the square-root and linear rules so the start favours neither.
-/// A batch size whose target is never reached has steps +∞ and η* NaN and is left out of both fits.
+/// A batch size whose target is never reached has steps +∞ and η* NaN and is left out of both fits
+/// (`unreached` counts them). The exponent is NaN when `window` holds too few batch sizes.
 struct BatchSweep {
     var batches: [Double]
     var lrs: [Double]
     var steps: [Double]
     var fit: CriticalBatchFit?
-    /// Slope of log η* against log B over `batchesWellBelowCritical`.
+    /// Slope of log η* against log B over `window`; NaN when the window is unusable.
     var exponent: Double
-    var exponentBatches: [Double]
+    var window: ExponentWindow
 
     init(batches: [Double], firstGuess: Double, search: LearningRateSearch,
          steps stepsToTarget: (_ batch: Double, _ lr: Double) throws -> Double,
@@ -33,11 +34,12 @@ struct BatchSweep {
         self.lrs = lrs
         self.steps = steps
         fit = CriticalBatchFit(batchSizes: batches, steps: steps)
-        let chosen = batchesWellBelowCritical(batches, tunedLR: lrs, criticalBatch: fit?.criticalBatch)
-        exponentBatches = chosen.map { batches[$0] }
-        let usable = chosen.filter { lrs[$0] > 0 && lrs[$0].isFinite }
-        exponent = PowerLaw.exponent(x: usable.map { batches[$0] }, y: usable.map { lrs[$0] })
+        window = ExponentWindow(batches, tunedLR: lrs, criticalBatch: fit?.criticalBatch)
+        exponent = window.usable ? PowerLaw.exponent(x: window.indices.map { batches[$0] }, y: window.indices.map { lrs[$0] }) : .nan
     }
+
+    /// Batch sizes whose target was never reached at any rate tried.
+    var unreached: Int { steps.filter { !$0.isFinite }.count }
 
     /// E = B·S per batch size.
     var examples: [Double] { zip(batches, steps).map { $0 * $1 } }

@@ -45,14 +45,31 @@ struct CriticalBatchFit {
     func steps(at batch: Double) -> Double { minimumSteps * (1 + criticalBatch / batch) }
 }
 
-/// The batch sizes whose η* enter the "below B_crit" exponent: B ≤ B_crit/4, where the model's
-/// optimal rate is still in its small-batch regime; when fewer than three qualify (or there is no
-/// fit), the three smallest batch sizes with a finite η*.
-func batchesWellBelowCritical(_ batches: [Double], tunedLR: [Double], criticalBatch: Double?) -> [Int] {
-    let finite = batches.indices.filter { tunedLR[$0].isFinite }
-    if let bc = criticalBatch {
-        let below = finite.filter { batches[$0] <= bc / 4 }
-        if below.count >= 3 { return below }
+/// The batch sizes whose η* enter the "below B_crit" exponent: those with a finite η* at or
+/// below B_crit/4, where the model's optimal rate is still in its small-batch regime. No
+/// fallback: when fewer than `ExponentWindow.minimumCount` qualify (or there is no fit), the
+/// window is unusable and the exponent is not measured (NaN, with the reason in its note),
+/// rather than silently taken over batch sizes near or above B_crit.
+struct ExponentWindow {
+    static let minimumCount = 3
+    /// Indices into the sweep's batch sizes.
+    var indices: [Int]
+    /// B_crit/4, or nil without a fit.
+    var limit: Double?
+    var usable: Bool { indices.count >= Self.minimumCount }
+
+    init(_ batches: [Double], tunedLR: [Double], criticalBatch: Double?) {
+        limit = criticalBatch.map { $0 / 4 }
+        let finite = batches.indices.filter { tunedLR[$0].isFinite && tunedLR[$0] > 0 }
+        indices = limit.map { bound in finite.filter { batches[$0] <= bound } } ?? []
     }
-    return Array(finite.prefix(3))
+
+    /// For the exponent's note: the batch sizes used, or why there are too few.
+    func describe(_ batches: [Double]) -> String {
+        let used = indices.map { Int(batches[$0]) }
+        guard let limit else { return "not measured: no S(B) fit (fewer than three batch sizes reached the target)" }
+        let bound = String(format: "%.3g", limit)
+        return usable ? "over B ∈ \(used) (B ≤ B_crit/4 = \(bound))"
+            : "not measured: only \(used.count) batch size(s) \(used) with a finite η* at or below B_crit/4 = \(bound), \(Self.minimumCount) needed"
+    }
 }

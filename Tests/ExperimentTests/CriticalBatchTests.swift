@@ -76,6 +76,64 @@ struct CriticalBatchUnitTests {
         #expect(!never.finite && never.evaluations.count == 6)
     }
 
+    @Test("On a fine grid the search hops by factors of 2 to a finite value and fits five points around the best")
+    func fineGridSearch() {
+        // Finite only within a factor 1.5 of the optimum 0.01; the start 0.08 is 8× too large.
+        let f = { (lr: Double) in abs(log(lr / 0.01)) < log(1.5) ? 100 * exp(pow(log(lr / 0.01), 2)) : .infinity }
+        let search = LearningRateSearch(ratio: pow(2, 0.25), maxEvaluations: 12, fitHalfWidth: 2)
+        let result = search.minimise(from: 0.08, f)
+        #expect(result.finite)
+        #expect(result.lr.isApproximatelyEqual(to: 0.01, relativeTolerance: 0.02), "\(result.lr)")
+        // Hops: 0.08, 0.04, 0.16, 0.02, 0.32, 0.01 (finite), then the walk and the window.
+        #expect(result.evaluations.count <= 12, "\(result.evaluations.count)")
+    }
+
+    @Test("The least-squares parabola's vertex: exact on a parabola, averaging noise over five points")
+    func parabolaVertex() throws {
+        let x: [Double] = [-2, -1, 0, 1, 2]
+        let vertex = try #require(LearningRateSearch.parabolaVertex(x, x.map { 3 + 2 * ($0 - 0.4) * ($0 - 0.4) }))
+        #expect(vertex.isApproximatelyEqual(to: 0.4, relativeTolerance: 1e-12))
+        #expect(LearningRateSearch.parabolaVertex(x, x.map { -$0 * $0 }) == nil)
+        // Three points: the interpolating parabola, as the old three-point rule.
+        let three = try #require(LearningRateSearch.parabolaVertex([-1, 0, 1], [2, 1, 1.5]))
+        let interpolated: Double = (2 - 1.5) / (2 * (2 - 2 + 1.5))  // (y₋ − y₊) / 2(y₋ − 2y₀ + y₊)
+        #expect(three.isApproximatelyEqual(to: interpolated, relativeTolerance: 1e-12))
+    }
+
+    @Test("The exponent window has no fallback: fewer than three batch sizes at or below B_crit/4 is unusable")
+    func exponentWindow() {
+        let batches: [Double] = [1, 2, 4, 8, 16, 64]
+        let lrs: [Double] = [.nan, 0.2, 0.4, 0.8, 1.6, 3]
+        let usable = ExponentWindow(batches, tunedLR: lrs, criticalBatch: 40)
+        #expect(usable.usable && usable.indices == [1, 2, 3])
+        let tooFew = ExponentWindow(batches, tunedLR: lrs, criticalBatch: 20)
+        #expect(!tooFew.usable && tooFew.indices == [1, 2])
+        #expect(tooFew.describe(batches).hasPrefix("not measured"))
+        #expect(!ExponentWindow(batches, tunedLR: lrs, criticalBatch: nil).usable)
+    }
+
+    @Test("The step budget: limit at the first batch size, 3× the previous best before a hit, censoring at 3× after")
+    func stepBudget() {
+        let budgets = [(nil, nil), (nil, 100), (nil, 50_000), (40, 100)].map { (best: Double?, previous: Double?) in
+            CriticalBatchExperiment.stepBudget(best: best, previous: previous, limit: 60_000)
+        }
+        #expect(budgets.map(\.cap) == [60_000, 300, 60_000, 120])
+        #expect(budgets.map(\.maxSteps) == [60_000, 300, 60_000, 60_000])
+    }
+
+    @Test("η* curves are normalised at their own first finite value, so a missing smallest batch does not blank them")
+    func learningRateSeries() {
+        var first = BatchSweep(batches: [1, 2, 4], firstGuess: 1, search: LearningRateSearch(ratio: 2, maxEvaluations: 3),
+                               steps: { _, _ in 1 }, after: { _ in })
+        first.lrs = [.nan, 0.2, 0.4]
+        var second = first
+        second.lrs = [0.1, 0.2, 0.4]
+        let series = CriticalBatchExperiment.lrSeries("t", [first, second], labels: ["a", "b"])
+        #expect(series.ys[0].values[1...] == [1, 2])
+        #expect(series.ys[1].values == [1, 2, 4])
+        #expect(series.ys[3].values == [1, 2, 4])  // slope 1 through (1, 1)
+    }
+
     @Test("The polar factor has orthonormal rows or columns and ⟨Q, G⟩ = ‖G‖_* ≥ ‖G‖_F", arguments: [(5, 3), (3, 5), (4, 4)])
     func polarFactor(shape: (Int, Int)) {
         let (rows, cols) = shape
@@ -112,11 +170,14 @@ struct CriticalBatchExperimentTests {
 
     func value(_ name: String) -> Double? { Self.measurements.scalars[name]?.value }
 
-    @Test("Every claim's measurement is recorded and finite in seed 1")
+    @Test("Every claim's measurement is recorded and finite in seed 1, every exponent window usable")
     func claimsMeasured() {
         for claim in CriticalBatchExperiment.claims {
             let v = value(claim.measurement)
             #expect(v?.isFinite == true, "\(claim.measurement) = \(String(describing: v))")
+        }
+        for (name, scalar) in Self.measurements.scalars where name.hasSuffix(".lr_exponent.usable") {
+            #expect(scalar.value == 1, "\(name)")
         }
     }
 
