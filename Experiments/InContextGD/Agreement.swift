@@ -2,29 +2,31 @@
 /// (1) prediction difference mean|ŷ_A − ŷ_B|, (2) cosine between the sensitivities ∂ŷ/∂x_q,
 /// (3) their difference mean‖∂ŷ_A/∂x_q − ∂ŷ_B/∂x_q‖₂ (code `analyse` in src/train.py, which adds
 /// 1e-8 to the norms in the cosine; we do the same so a zero sensitivity gives cosine 0).
-struct Agreement: Equatable {
-    var predictionDifference: Double
-    var sensitivityDifference: Double
-    var cosine: Double
+/// Each is a mean over tasks, kept per task so that it carries its sampling error.
+struct Agreement {
+    /// Per task: |ŷ_A − ŷ_B|, ‖s_A − s_B‖ and cos(s_A, s_B), s = ∂ŷ/∂x_q.
+    var predictionDifferences: [Double] = []
+    var sensitivityDifferences: [Double] = []
+    var cosines: [Double] = []
 
     init(_ a: Readout, _ b: Readout) {
         let n = a.predictions.count, d = a.sensitivities.count / n
         precondition(b.predictions.count == n && b.sensitivities.count == n * d, "agreement: readouts of different tasks")
-        var pred = 0.0, diff = 0.0, cos = 0.0
         for t in 0..<n {
-            pred += abs(a.predictions[t] - b.predictions[t])
             var ab = 0.0, aa = 0.0, bb = 0.0, dd = 0.0
             for j in 0..<d {
                 let x = a.sensitivities[t * d + j], y = b.sensitivities[t * d + j]
                 ab += x * y; aa += x * x; bb += y * y; dd += (x - y) * (x - y)
             }
-            diff += dd.squareRoot()
-            cos += ab / ((aa.squareRoot() + 1e-8) * (bb.squareRoot() + 1e-8))
+            predictionDifferences.append(abs(a.predictions[t] - b.predictions[t]))
+            sensitivityDifferences.append(dd.squareRoot())
+            cosines.append(ab / ((aa.squareRoot() + 1e-8) * (bb.squareRoot() + 1e-8)))
         }
-        predictionDifference = pred / Double(n)
-        sensitivityDifference = diff / Double(n)
-        cosine = cos / Double(n)
     }
+
+    var predictionDifference: TaskEstimate { TaskEstimate(mean: predictionDifferences) }
+    var sensitivityDifference: TaskEstimate { TaskEstimate(mean: sensitivityDifferences) }
+    var cosine: TaskEstimate { TaskEstimate(mean: cosines) }
 }
 
 extension LinearSelfAttention {

@@ -8,7 +8,7 @@ struct Curve {
     private var lossValues: [[Double]]
     private var cosineValues: [[Double]]
 
-    init(columns: [String], cosines: [String]) {
+    init(columns: [String], cosines: [String] = []) {
         self.columns = columns; self.cosines = cosines
         lossValues = columns.map { _ in [] }; cosineValues = cosines.map { _ in [] }
     }
@@ -19,9 +19,11 @@ struct Curve {
         for (i, v) in cosines.enumerated() { cosineValues[i].append(v) }
     }
 
-    /// Two series sharing the step axis: losses under `loss`, cosines under `cosine`.
-    func record(_ m: inout Measurements, loss: String, cosine: String) {
+    /// Series sharing the step axis: losses under `loss`, cosines (if any) under `cosine`.
+    func record(_ m: inout Measurements, loss: String, cosine: String? = nil) {
         m.record(Series(name: loss, x: .init("step", steps), ys: zip(columns, lossValues).map { .init($0, $1) }))
-        m.record(Series(name: cosine, x: .init("step", steps), ys: zip(cosines, cosineValues).map { .init($0, $1) }))
+        if let cosine {
+            m.record(Series(name: cosine, x: .init("step", steps), ys: zip(cosines, cosineValues).map { .init($0, $1) }))
+        }
     }
 }

@@ -78,10 +78,11 @@ enum GradientDescent {
     }
 
     /// The one-step rate minimising the loss on `tasks`: ŷ = η·u₁ is linear in η, so the line
-    /// search of the paper (§3, a grid on 10⁴ tasks) has the exact answer η = Σu₁y/Σu₁².
-    static func fittedRate(_ tasks: RegressionTasks) -> Double {
+    /// search of the paper (§3, a grid on 10⁴ tasks) has the exact answer η = Σu₁y/Σu₁², a ratio
+    /// of two task means (its standard error by the delta method).
+    static func fittedRate(_ tasks: RegressionTasks) -> TaskEstimate {
         let f = features(tasks, gamma: 0)
-        return zip(f.u1, tasks.target).map(*).reduce(0, +) / f.u1.map { $0 * $0 }.reduce(0, +)
+        return TaskEstimate(ratio: zip(f.u1, tasks.target).map(*), f.u1.map { $0 * $0 })
     }
 
     /// (η₁, η₂) minimising the two-step loss on `tasks` at fixed γ, and that loss.

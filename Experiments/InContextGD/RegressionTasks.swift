@@ -75,10 +75,13 @@ struct RegressionTasks {
 
     /// ½·mean (ŷ − y_q)²: the loss the authors' code reports (`0.5*sum((t-p)**2)/B`).
     func loss(_ predictions: [Double]) -> Double {
+        losses(predictions).reduce(0, +) / Double(count)
+    }
+
+    /// ½(ŷ − y_q)² per task, whose mean is `loss` (kept per task for its standard error).
+    func losses(_ predictions: [Double]) -> [Double] {
         precondition(predictions.count == count)
-        var s = 0.0
-        for b in 0..<count { let e = predictions[b] - target[b]; s += e * e }
-        return 0.5 * s / Double(count)
+        return (0..<count).map { b in let e = predictions[b] - target[b]; return 0.5 * e * e }
     }
 
     /// Standard deviation of y_q over the tasks (the scale the order spread is compared with).

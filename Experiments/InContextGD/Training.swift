@@ -11,6 +11,8 @@ enum Training {
         var batch: Int
         var learningRate: Float
         var clipNorm: Float
+        /// Multiplier of the learning rate over the run (the LSA runs use the paper's constant rate).
+        var schedule: LRSchedule = .constant
     }
 
     /// Trains the LSA on ½·mean(ŷ − y_q)². `evaluate(step)` is called at step 0, every
@@ -43,12 +45,14 @@ enum Training {
         }
     }
 
-    /// Trains the softmax transformer the same way (fresh prompts, Adam, clipping).
+    /// Trains the softmax transformer the same way (fresh prompts, Adam, clipping), with the
+    /// settings' schedule. `evaluate(step)` as for the LSA.
     static func train(_ model: SoftmaxTransformer, problem: InContextRegression, settings: Settings, rng: inout RNG,
-                      context: RunContextProxy) throws {
+                      every: Int, context: RunContextProxy, evaluate: (Int) -> Void) throws {
         var adam = Adam()
         let tape = Tape()
-        for _ in 1...settings.steps {
+        evaluate(0)
+        for step in 1...settings.steps {
             let batch = problem.sample(count: settings.batch, rng: &rng)
             tape.reset()
             model.zeroGrad()
@@ -57,7 +61,8 @@ enum Training {
             try DivergenceError.check(loss: loss.value.data[0])
             tape.backward(loss)
             clip(model.parameters, to: settings.clipNorm)
-            try adam.step(model.parameters, lr: settings.learningRate)
+            try adam.step(model.parameters, lr: settings.learningRate * settings.schedule.multiplier(step: step - 1, of: settings.steps))
+            if step % every == 0 || step == settings.steps { evaluate(step) }
             try context.tick()
         }
     }

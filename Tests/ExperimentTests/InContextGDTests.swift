@@ -92,9 +92,72 @@ struct InContextGDTests {
         let closed = GradientDescent.optimalRate(inputs: 10, context: 10, halfWidth: 0.5)
         #expect(close(closed.rate, 200.0 / 33, relativeTolerance: 1e-12))
         let tasks = Self.tasks(20_000, seed: 6)
-        #expect(close(GradientDescent.fittedRate(tasks), closed.rate, relativeTolerance: 0.03))
+        #expect(close(GradientDescent.fittedRate(tasks).value, closed.rate, relativeTolerance: 0.03))
         let loss = tasks.loss(GradientDescent.readout(tasks, eta1: closed.rate).predictions)
         #expect(close(loss, closed.loss, relativeTolerance: 0.05))
+    }
+
+    @Test("Task-mean standard errors match the spread over independent task sets (mean, and paired ratio by the delta method)")
+    func taskEstimateStandardErrors() {
+        var rng = RNG(seed: 11, stream: 0)
+        var means: [Double] = [], ratios: [Double] = [], meanSE: [Double] = [], ratioSE: [Double] = []
+        for _ in 0..<400 {
+            // b: a skewed positive per-task loss; a: b plus paired noise (a ratio of two close losses).
+            let b = (0..<500).map { _ in Double(rng.normal()) * Double(rng.normal()) + 1 }.map { $0 * $0 }
+            let a = b.map { $0 * 1.02 + 0.05 * Double(rng.normal()) }
+            let m = TaskEstimate(mean: b), r = TaskEstimate(ratio: a, b)
+            means.append(m.value); meanSE.append(m.standardError)
+            ratios.append(r.value); ratioSE.append(r.standardError)
+        }
+        func sd(_ v: [Double]) -> Double {
+            let m = v.reduce(0, +) / Double(v.count)
+            return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
+        }
+        let averageMeanSE = meanSE.reduce(0, +) / 400, averageRatioSE = ratioSE.reduce(0, +) / 400
+        #expect(close(averageMeanSE, sd(means), relativeTolerance: 0.15), "mean: SE \(averageMeanSE) vs spread \(sd(means))")
+        #expect(close(averageRatioSE, sd(ratios), relativeTolerance: 0.15), "ratio: SE \(averageRatioSE) vs spread \(sd(ratios))")
+    }
+
+    @Test("Seeds draw different validation tasks (the seed is the generator's key), so their sampling errors are independent")
+    func seedsDoNotShareTasks() {
+        func validation(_ seed: UInt64) -> [Double] {
+            var rng = RNG(seed: seed, stream: RNG.Stream.evaluation)
+            return RegressionTasks(Self.problem.sample(count: 4, rng: &rng)).target
+        }
+        #expect(validation(1) != validation(2))
+        #expect(validation(1) == validation(1))
+    }
+
+    @Test("Order probe: an order-invariant learner has variance share 0; online SGD's share is the part of its squared error that averaging over orders removes")
+    func orderVarianceShare() {
+        let tasks = Self.tasks(300, seed: 12)
+        var rng = RNG(seed: 13, stream: 0)
+        let orders = (0..<6).map { _ in (0..<tasks.count).map { _ in rng.permutation(tasks.context) } }
+        let gd = OrderProbe.measure(tasks, orders: orders) { GradientDescent.readout($0, eta1: 6).predictions }
+        #expect(gd.varianceShare.value < 1e-24)
+        let runs = orders.map { GradientDescent.onlineSGD(tasks.reordered($0), rate: 1.1).predictions }
+        let sgd = OrderProbe.measure(tasks, orders: orders) { GradientDescent.onlineSGD($0, rate: 1.1).predictions }
+        // Direct: 1 − (squared error of the order-averaged prediction)/(mean squared error), with the
+        // unbiased variance (K/(K − 1) times the population one).
+        var averaged = 0.0, raw = 0.0
+        for b in 0..<tasks.count {
+            let values = runs.map { $0[b] }
+            let mean = values.reduce(0, +) / Double(values.count)
+            averaged += (mean - tasks.target[b]) * (mean - tasks.target[b])
+            raw += values.reduce(0) { $0 + ($1 - tasks.target[b]) * ($1 - tasks.target[b]) } / Double(values.count)
+        }
+        let k = Double(orders.count)
+        #expect(close(sgd.varianceShare.value, (1 - averaged / raw) * k / (k - 1), relativeTolerance: 1e-9))
+        #expect(sgd.varianceShare.value > 0.03)
+    }
+
+    @Test("The three one-layer similarity bands derive from one tolerance δ = 0.1 (cosine ≥ 1 − ½(δ/2.08)²)")
+    func similarityBandsAgree() throws {
+        func band(_ id: String) throws -> Band { try #require(InContextGDExperiment.claims.first { $0.id == id }).band }
+        let delta = try #require(band("lsa1-sensitivity-difference").upper)
+        #expect(try band("lsa1-prediction-difference").upper == delta)
+        let cosine = try #require(band("lsa1-cosine").lower)
+        #expect(abs(cosine - (1 - 0.5 * (delta / 2.08) * (delta / 2.08))) < 1e-4)
     }
 
     @Test("GD++ at γ = 0 is two plain GD steps, and fitting γ never does worse than γ = 0")
@@ -134,7 +197,7 @@ struct InContextGDTests {
     func oneLayerMatchesGD() throws {
         #expect(try abs(value("lsa1.loss_ratio_to_gd") - 1) <= 0.03)
         #expect(try value("lsa1.vs_gd.cosine") >= 0.99)
-        #expect(try abs(value("lsa1.implied_rate_over_fitted") - 1) <= 0.05)
+        #expect(try abs(value("lsa1.implied_rate_over_optimal") - 1) <= 0.05)
     }
 
     @Test("Quick preset: the trained LSA beats its untrained initialisation on every similarity metric")
@@ -147,10 +210,18 @@ struct InContextGDTests {
 
     @Test("Quick preset: GD and the LSA are order-invariant to rounding; online SGD and the softmax transformer are not")
     func orderInvariance() throws {
-        #expect(try value("order.gd.relative_spread") <= 1e-12)
-        #expect(try value("order.lsa1.relative_spread") <= 1e-5)
-        #expect(try value("order.lsa2.relative_spread") <= 1e-5)
-        #expect(try value("order.online_sgd.relative_spread") >= 1e-2)
-        #expect(try value("order.softmax.relative_spread") >= 1e-4)
+        #expect(try value("order.gd.variance_share") <= 1e-24)
+        #expect(try value("order.lsa1.variance_share") <= 1e-10)
+        #expect(try value("order.lsa2.variance_share") <= 1e-10)
+        #expect(try value("order.online_sgd.variance_share") >= 0.03)
+        #expect(try value("order.softmax.variance_share") >= 1e-4)
+    }
+
+    @Test("Quick preset: task means carry standard errors (Monte Carlo claims have what they need)")
+    func standardErrorsRecorded() {
+        for claim in InContextGDExperiment.claims where claim.interval == .monteCarlo {
+            let se = Self.measurements.scalars[claim.measurement]?.standardError
+            #expect(se.map { $0 > 0 && $0.isFinite } == true, "\(claim.measurement) has no standard error")
+        }
     }
 }
