@@ -37,10 +37,12 @@ build: deps
 test: deps data
 	$(SWIFT) test $(CONFIG) -Xswiftc -enable-testing --scratch-path .build-test
 
-## Every experiment's full preset (cached trials are reused), then results/.
+## Every experiment's full preset (cached trials are reused), then results/, then what changed
+## against the last commit's results/ (`repro diff` exits 1 on a change: printed, not a failure).
 all-results: deps data build
 	$(REPRO) run --all --preset full
 	$(REPRO) report
+	@$(REPRO) diff HEAD results; status=$$?; [ $$status -le 1 ] || exit $$status
 
 ## Regenerate Tests/ExperimentTests/Golden/ from fresh quick-preset runs (review the diff!).
 golden: deps data build

@@ -2,136 +2,181 @@ import Foundation
 import ReproKit
 import ReproStats
 
-/// The `repro run --json` document: the experiment, every measurement (per-seed values, mean,
-/// interval), every claim with its verdict, and every trial with its provenance.
-///
-/// Pretty-printed with sorted keys, so equal inputs give equal bytes. Non-finite numbers are
-/// the strings "nan", "inf", "-inf" (JSON has no such numbers). Optional fields that do not
-/// apply (the interval of a single seed, the diff hash of a clean tree) are left out.
-///
-/// Shape:
-/// ```
-/// { "experiment": {id, title, aliases, authors, year, url, target, sourceHash},
-///   "preset": "quick", "seeds": [1, 2, 3],
-///   "measurements": [{name, unit, exact, perSeed: [{seed, value}], mean, standardDeviation, interval, text}],
-///   "claims": [{id, statement, measurement, paperValue, band, source, tolerance, differences,
-///               verdict, basis, ours, mean, interval}],
-///   "verdicts": {"reproduced": 1, ...},
-///   "trials": [{seed, status, cached, commit, branch, dirty, diffHash, sourceHash, blasThreads,
-///               wallSeconds, cpuSeconds, peakMemoryBytes, error}] }
-/// ```
+/// The `--json` documents of `repro run`, `show`, `list` and `runs`: always one object with a
+/// `schema` version and the `command` that wrote it, never an array. Numbers are JSON numbers
+/// or null (a non-finite value is null with its reason beside it), never strings. An
+/// experiment's results are the same object as `results/<id>/results.json`
+/// (`CommittedResults`). Pretty-printed with sorted keys, so equal inputs give equal bytes.
+/// docs/json.md documents every field.
 public enum JSONReport {
-    public static func document(experiment: AnyExperiment, preset: String, trials: [(record: TrialRecord, cached: Bool)]) -> Data {
-        let runs = SeedRuns(trials: trials.map(\.record))
-        let evaluation = runs.evaluation(claims: experiment.claims)
-        let p = experiment.paper
-        let doc = Document(
-            experiment: .init(id: p.id, title: p.title, aliases: p.aliases, authors: p.authors, year: p.year,
-                              url: p.url, target: experiment.target, sourceHash: experiment.sourceHash),
-            preset: preset,
-            seeds: runs.seeds,
-            measurements: evaluation.measurements.map { m in
-                MeasurementEntry(
-                    name: m.name, unit: m.unit, exact: m.exact,
-                    perSeed: runs.values(of: m.name).map { SeedValue(seed: $0.seed, value: JSONDouble($0.value)) },
-                    mean: JSONDouble(m.summary.mean),
-                    standardDeviation: m.summary.standardDeviation.map(JSONDouble.init),
-                    interval: m.summary.interval.map(IntervalEntry.init),
-                    text: Format.summary(m.summary, exact: m.exact))
-            },
-            claims: evaluation.claims.map { r in
-                ClaimEntry(
-                    id: r.claim.id, statement: r.claim.statement, measurement: r.claim.measurement,
-                    paperValue: r.claim.paperValue,
-                    band: BandEntry(lower: r.claim.band.lower.map(JSONDouble.init), upper: r.claim.band.upper.map(JSONDouble.init)),
-                    source: r.claim.source, tolerance: r.claim.tolerance, differences: r.claim.differences,
-                    verdict: r.verdict.rawValue, basis: r.basis, ours: ClaimsTable.ours(r),
-                    mean: r.summary.map { JSONDouble($0.mean) }, interval: r.summary?.interval.map(IntervalEntry.init))
-            },
-            verdicts: Dictionary(grouping: evaluation.claims, by: \.verdict.rawValue).mapValues(\.count),
-            trials: trials.sorted { SeedRuns.recordOrder($0.record, $1.record) }
-                .map { t in
-                    let r = t.record
-                    return TrialEntry(
-                        seed: r.seed, status: r.status.rawValue, cached: t.cached,
-                        commit: r.provenance.commit, branch: r.provenance.branch, dirty: r.provenance.dirty,
-                        diffHash: r.provenance.diffHash, sourceHash: r.sourceHash, blasThreads: r.blasThreads,
-                        wallSeconds: r.wallSeconds.map(JSONDouble.init), cpuSeconds: r.cpuSeconds.map(JSONDouble.init),
-                        peakMemoryBytes: r.peakMemoryBytes, error: r.error)
-                })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Every Double goes through JSONDouble, and the entries are plain Codable values.
-        return try! encoder.encode(doc)
-    }
+    public static let schema = 1
 
-    struct Document: Codable {
-        var experiment: ExperimentEntry
-        var preset: String
-        var seeds: [UInt64]
-        var measurements: [MeasurementEntry]
-        var claims: [ClaimEntry]
-        var verdicts: [String: Int]
-        var trials: [TrialEntry]
-    }
+    /// One experiment in a `run` or `show` document.
+    public struct ExperimentEntry: Codable, Sendable {
+        public var id: String
+        public var title: String
+        /// "run" (this command ran or reused the trials), "store" (a complete cached run),
+        /// "committed" (results/<id>/results.json; the store has no run) or "none".
+        public var source: String
+        /// The BLAS thread count of the stored trials (part of their cache key), when from the store.
+        public var blasThreads: Int?
+        public var results: CommittedResults?
+        public var trials: [TrialEntry]?
+        public var note: String?
 
-    struct ExperimentEntry: Codable {
-        var id, title: String
-        var aliases: [String]
-        var authors: String
-        var year: Int
-        var url, target, sourceHash: String
-    }
-
-    struct SeedValue: Codable {
-        var seed: UInt64
-        var value: JSONDouble
-    }
-
-    struct IntervalEntry: Codable {
-        var lower, upper, level: JSONDouble
-        var method: String
-        init(_ i: Interval) {
-            lower = JSONDouble(i.lower); upper = JSONDouble(i.upper); level = JSONDouble(i.level); method = i.method
+        public init(id: String, title: String, source: String, blasThreads: Int? = nil, results: CommittedResults?,
+                    trials: [TrialEntry]? = nil, note: String? = nil) {
+            self.id = id; self.title = title; self.source = source; self.blasThreads = blasThreads
+            self.results = results; self.trials = trials; self.note = note
         }
     }
 
-    struct MeasurementEntry: Codable {
-        var name, unit: String
-        var exact: Bool
-        var perSeed: [SeedValue]
-        var mean: JSONDouble
-        var standardDeviation: JSONDouble?
-        var interval: IntervalEntry?
-        /// The same summary as the terminal shows it.
-        var text: String
+    /// One stored trial (a `trial` row of the store, its JSON columns unpacked).
+    public struct TrialEntry: Codable, Sendable {
+        public var id: Int64?
+        public var experiment: String
+        public var preset: String
+        public var seed: UInt64
+        public var status: String
+        /// With `repro run`: taken from the cache rather than computed.
+        public var cached: Bool?
+        public var commit, branch: String?
+        public var dirty: Bool
+        public var diffHash: String?
+        public var sourceHash: String
+        public var blasThreads: Int
+        public var startedAt: String
+        public var finishedAt: String?
+        public var wallSeconds, cpuSeconds: Double?
+        public var peakMemoryBytes: Int64?
+        public var toolchain, os, cpu, blas: String
+        public var error: String?
+        public var cacheKey: String
+
+        public init(_ r: TrialRecord, cached: Bool? = nil, status: String? = nil) {
+            id = r.id; experiment = r.experiment; preset = r.preset; seed = r.seed
+            self.status = status ?? r.status.rawValue; self.cached = cached
+            commit = r.provenance.commit; branch = r.provenance.branch; dirty = r.provenance.dirty
+            diffHash = r.provenance.diffHash; sourceHash = r.sourceHash; blasThreads = r.blasThreads
+            startedAt = JSONReport.timestamp(r.startedAt); finishedAt = r.finishedAt.map(JSONReport.timestamp)
+            wallSeconds = r.wallSeconds.flatMap { $0.isFinite ? $0 : nil }
+            cpuSeconds = r.cpuSeconds.flatMap { $0.isFinite ? $0 : nil }
+            peakMemoryBytes = r.peakMemoryBytes
+            toolchain = r.provenance.toolchain; os = r.provenance.os; cpu = r.provenance.cpu; blas = r.provenance.blas
+            error = r.error; cacheKey = r.cacheKey
+        }
     }
 
-    struct BandEntry: Codable {
-        var lower, upper: JSONDouble?
+    /// One registered experiment in a `list` document.
+    public struct ListEntry: Codable, Sendable {
+        public var id: String
+        public var aliases: [String]
+        public var title: String
+        public var authors: String
+        public var year: Int
+        public var url: String
+        public var claims: Int
+        /// "store" (a complete cached full run), "committed" (results/<id>/results.json) or "not run".
+        public var status: String
+        public var preset: String?
+        public var seeds: Int?
+        public var blasThreads: Int?
+        public var commits: [String]?
+        /// Claim verdicts by role: {"claim": {"reproduced": 2, …}, "sanity check": {…}, "control": {…}}.
+        public var verdicts: [String: [String: Int]]?
+        public var summary: String?
+
+        public init(experiment: AnyExperiment, status: String, results: CommittedResults?, blasThreads: Int? = nil) {
+            let p = experiment.paper
+            id = p.id; aliases = p.aliases; title = p.title; authors = p.authors; year = p.year; url = p.url
+            claims = experiment.claims.count; self.status = status; self.blasThreads = blasThreads
+            preset = results?.preset; seeds = results?.seeds.count; commits = results?.commits
+            verdicts = results.map { r in
+                Dictionary(grouping: r.claims, by: \.role).mapValues { Dictionary(grouping: $0, by: \.verdict).mapValues(\.count) }
+            }
+            summary = results?.verdictSummary
+        }
     }
 
-    struct ClaimEntry: Codable {
-        var id, statement, measurement, paperValue: String
-        var band: BandEntry
-        var source: Source
-        var tolerance, differences: String
-        var verdict, basis, ours: String
-        var mean: JSONDouble?
-        var interval: IntervalEntry?
+    struct Document<Body: Encodable>: Encodable {
+        var schema = JSONReport.schema
+        var command: String
+        var repro: VersionInfo
+        var body: Body
+        var extra: [String: String]
+
+        enum Keys: String, CodingKey { case schema, command, repro }
+        struct Dynamic: CodingKey {
+            var stringValue: String
+            init(_ s: String) { stringValue = s }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(schema, forKey: .schema)
+            try c.encode(command, forKey: .command)
+            try c.encode(repro, forKey: .repro)
+            var d = encoder.container(keyedBy: Dynamic.self)
+            for (k, v) in extra { try d.encode(v, forKey: Dynamic(k)) }
+            try body.encode(to: encoder)
+        }
     }
 
-    struct TrialEntry: Codable {
-        var seed: UInt64
-        var status: String
-        var cached: Bool
-        var commit, branch: String?
-        var dirty: Bool
-        var diffHash: String?
-        var sourceHash: String
-        var blasThreads: Int
-        var wallSeconds, cpuSeconds: JSONDouble?
-        var peakMemoryBytes: Int64?
-        var error: String?
+    /// `{"schema": 1, "command": …, "repro": {version…}, <fields of body>, <extra string fields>}`.
+    public static func document<Body: Encodable>(command: String, version: VersionInfo, body: Body, extra: [String: String] = [:]) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Bodies hold strings, integers, Bools and finite Doubles only (non-finite values are null).
+        return try! encoder.encode(Document(command: command, repro: version, body: body, extra: extra)) + Data("\n".utf8)
+    }
+
+    public struct Experiments: Encodable {
+        public var experiments: [ExperimentEntry]
+        public init(_ e: [ExperimentEntry]) { experiments = e }
+    }
+
+    public struct Listing: Encodable {
+        public var experiments: [ListEntry]
+        public init(_ e: [ListEntry]) { experiments = e }
+    }
+
+    public struct Trials: Encodable {
+        public var trials: [TrialEntry]
+        public init(_ t: [TrialEntry]) { trials = t }
+    }
+
+    /// An experiment's trials as `repro run` saw them: results from the `ok` ones, every trial listed.
+    public static func runEntry(experiment: AnyExperiment, preset: String, trials: [(record: TrialRecord, cached: Bool)]) -> ExperimentEntry {
+        let results = ResultsWriter.committed(experiment: experiment, preset: preset, trials: trials.map(\.record))
+        let sorted = trials.sorted { SeedRuns.recordOrder($0.record, $1.record) }
+        return ExperimentEntry(id: experiment.paper.id, title: experiment.paper.title, source: "run",
+                               blasThreads: trials.first?.record.blasThreads, results: results,
+                               trials: sorted.map { TrialEntry($0.record, cached: $0.cached) },
+                               note: results == nil ? "no trial finished" : nil)
+    }
+
+    /// ISO 8601 in UTC, to the second.
+    static func timestamp(_ date: Date) -> String {
+        date.ISO8601Format()
+    }
+}
+
+/// What `repro --version` prints, and every `--json` document carries.
+public struct VersionInfo: Codable, Sendable, Equatable {
+    public var version: String
+    /// The commit the binary was built from, with "-dirty" when the tree had uncommitted changes;
+    /// nil outside a git checkout.
+    public var commit: String?
+    public var dirty: Bool?
+    public var toolchain: String
+
+    public init(version: String, commit: String?, dirty: Bool?, toolchain: String) {
+        self.version = version; self.commit = commit; self.dirty = dirty; self.toolchain = toolchain
+    }
+
+    public var text: String {
+        "repro \(version)\ncommit: \(commit.map { $0 + (dirty == true ? "-dirty" : "") } ?? "unknown (not built from a git checkout)")\ntoolchain: \(toolchain)\n"
     }
 }

@@ -15,18 +15,36 @@ public enum ResultsWriter {
         let id = experiment.paper.id
         let runs = SeedRuns(trials: trials)
         var files: [String: String] = [:]
-        let csvs = CSVWriter.files(runs)
-        for (name, text) in csvs { files["\(id)/\(name)"] = text }
+        let data = CSVWriter.dataFiles(runs, figures: experiment.figures)
+        for f in data { files["\(id)/\(f.name)"] = f.text }
         for figure in experiment.figures where hasData(figure, runs) {
             files["\(id)/\(figureFile(figure))"] = SVGPlot.render(figure, runs: runs)
         }
+        let results = committed(experiment: experiment, preset: preset, runs: runs)
         files["\(id)/README.md"] = ExperimentPage(experiment: experiment, preset: preset, runs: runs,
-                                                   csvFiles: csvs.keys.sorted()).markdown()
-        if !runs.isEmpty {
-            files["\(id)/\(CommittedResults.fileName)"] = CommittedResults(
-                experiment: experiment, preset: preset, runs: runs, evaluation: runs.evaluation(claims: experiment.claims)).json()
+                                                   dataFiles: data, hasTables: results != nil).markdown()
+        if let results {
+            files["\(id)/\(CommittedResults.fileName)"] = results.json()
+            files["\(id)/\(TidyTables.claimsFile)"] = TidyTables.claims([results])
+            files["\(id)/\(TidyTables.measurementsFile)"] = TidyTables.measurements([results])
         }
         return files
+    }
+
+    /// What `results/<id>/results.json` holds for these trials; nil when none is usable.
+    public static func committed(experiment: AnyExperiment, preset: String, trials: [TrialRecord]) -> CommittedResults? {
+        committed(experiment: experiment, preset: preset, runs: SeedRuns(trials: trials))
+    }
+
+    static func committed(experiment: AnyExperiment, preset: String, runs: SeedRuns) -> CommittedResults? {
+        runs.isEmpty ? nil : CommittedResults(experiment: experiment, preset: preset, runs: runs,
+                                              evaluation: runs.evaluation(claims: experiment.claims))
+    }
+
+    /// The files of `results/` that span every experiment: `claims.csv` and `measurements.csv`
+    /// (the scoreboard is `scoreboard(_:committed:)`).
+    public static func overallFiles(_ results: [CommittedResults]) -> [String: String] {
+        [TidyTables.claimsFile: TidyTables.claims(results), TidyTables.measurementsFile: TidyTables.measurements(results)]
     }
 
     /// The verdict columns of the scoreboard: paper claims only (sanity checks and controls
@@ -104,7 +122,10 @@ public enum ResultsWriter {
         measurements, no verdict) are listed but not counted as reproductions.
 
         Regenerate with `make all-results`; each experiment's page has its setup, figures, data and provenance, \
-        and `<id>/results.json` the same verdicts for other tools.
+        and `<id>/results.json` the same verdicts for other tools. For pandas, R or a spreadsheet: \
+        [claims.csv](claims.csv) (one row per claim) and [measurements.csv](measurements.csv) (one row per \
+        measurement per seed) cover every experiment; each folder has its own, and its series as tidy CSVs \
+        (docs/json.md describes every file).
 
         """
         if !totals.isEmpty {
@@ -120,7 +141,7 @@ public enum ResultsWriter {
     }
 
     /// A committed verdict as the tables print it (see `ClaimsTable.verdict`).
-    static func verdictText(_ verdict: String, role: String) -> String {
+    public static func verdictText(_ verdict: String, role: String) -> String {
         role == ClaimRole.sanityCheck.rawValue ? "sanity check: \(verdict == Verdict.reproduced.rawValue ? "passed" : verdict)" : verdict
     }
 
@@ -148,7 +169,9 @@ struct ExperimentPage {
     let experiment: AnyExperiment
     let preset: String
     let runs: SeedRuns
-    let csvFiles: [String]
+    let dataFiles: [CSVWriter.DataFile]
+    /// Whether results.json, claims.csv and measurements.csv are written beside the page.
+    var hasTables = false
 
     /// The records behind `runs` (ok, one per seed), in seed order.
     var used: [TrialRecord] { runs.records }
@@ -165,7 +188,7 @@ struct ExperimentPage {
         s += section("Measurements", measurements(evaluation))
         if let t = tables() { s += section("Tables", t) }
         if !experiment.figures.isEmpty { s += section("Figures", figures()) }
-        if !csvFiles.isEmpty { s += section("Data", csvFiles.map { "- [\($0)](\($0))" }.joined(separator: "\n") + "\n") }
+        s += section("Data", data())
         s += section("Provenance", provenance())
         return s
     }
@@ -257,10 +280,27 @@ struct ExperimentPage {
                 return "_\(f.title): not drawn, preset `\(preset)` records none of its series (\(f.series.joined(separator: ", ")))._\n"
             }
             let file = ResultsWriter.figureFile(f)
-            let data = f.series.map { CSVWriter.fileName(series: $0) }.filter(csvFiles.contains)
-                .map { "[\($0)](\($0))" }.joined(separator: ", ")
+            let names = dataFiles.filter { file in f.series.contains { file.series.contains($0) } }.map(\.name)
+            let data = names.map { "[\($0)](\($0))" }.joined(separator: ", ")
             return "![\(f.title)](\(file))\n\n" + (data.isEmpty ? "" : "Data: \(data).\n")
         }.joined(separator: "\n")
+    }
+
+    /// The machine-readable files: the tables of every claim and measurement, then one line per series file.
+    func data() -> String {
+        var lines: [String] = []
+        if hasTables {
+            lines.append("- [\(CommittedResults.fileName)](\(CommittedResults.fileName)): claims, measurements, config and provenance (schema \(CommittedResults.currentSchema))")
+            lines.append("- [\(TidyTables.claimsFile)](\(TidyTables.claimsFile)): one row per claim")
+            lines.append("- [\(TidyTables.measurementsFile)](\(TidyTables.measurementsFile)): one row per measurement per seed")
+        }
+        for f in dataFiles {
+            var notes: [String] = []
+            if f.series.count > 1 { notes.append("series \(f.series.joined(separator: ", ")), by `\(f.parameter ?? "")`") }
+            notes.append(f.seedIndependent ? "seed-independent: written once" : "one row per x per seed")
+            lines.append("- [\(f.name)](\(f.name)): " + notes.joined(separator: "; "))
+        }
+        return lines.isEmpty ? "_No data files._\n" : lines.joined(separator: "\n") + "\n"
     }
 
     func provenance() -> String {

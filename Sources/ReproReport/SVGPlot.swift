@@ -3,10 +3,13 @@ import ReproKit
 /// Draws a `Figure` as a self-contained SVG (no external fonts, CSS or scripts), 720×440.
 ///
 /// Every y column of every series the figure names becomes one line (one `<path
-/// class="line">`). With several seeds the line is the pointwise mean across seeds and a
-/// translucent band spans the seed minimum to maximum (`<path class="band">`); the caption
-/// says so. Points that are non-finite, missing for some seed, or not positive on a log axis
-/// are skipped and break the line. Reference lines are dashed and labelled.
+/// class="line">`). With several seeds the line is the pointwise mean across the seeds that
+/// have the point, and a translucent band spans the 95% Student-t interval of that mean (the
+/// interval most claims are judged with; `<path class="band">`); the caption says so. A point
+/// that fewer seeds recorded than the rest is drawn hollow with its seed count beside it. A
+/// column identical in every seed is drawn once, without a band, and the caption calls it
+/// seed-independent. Points that are non-finite (in any seed) or not positive on a log axis
+/// are skipped and break the line. Reference lines are dashed and labelled. Long titles wrap.
 ///
 /// The text is deterministic: coordinates carry two decimals, elements follow the order of
 /// the figure's series and their columns.
@@ -31,9 +34,13 @@ public enum SVGPlot {
         let ensembles = figure.series.compactMap { SeriesEnsemble(name: $0, runs: runs) }
         let missing = figure.series.filter { name in !ensembles.contains { $0.name == name } }
         var lines: [Line] = []
+        // Legends show the column labels ("N=1000"); the series id is added only where two
+        // series share a label and the legend would otherwise be ambiguous.
+        let allLabels = ensembles.flatMap { $0.columns.map(\.label) }
+        let unique = Set(allLabels).count == allLabels.count
         for e in ensembles {
             for c in e.columns {
-                let label = figure.series.count > 1 ? "\(e.name): \(c.label)" : c.label
+                let label = figure.series.count > 1 && !unique ? "\(e.name): \(c.label)" : c.label
                 lines.append(Line(label: label, x: e.x, column: c, seeds: e.seeds))
             }
         }
@@ -46,7 +53,12 @@ public enum SVGPlot {
         var x: [Double]
         var column: SeriesEnsemble.Column
         var seeds: [UInt64]
-        var hasBand: Bool { seeds.count > 1 }
+        var hasBand: Bool { seeds.count > 1 && !column.seedIndependent && !isReference }
+        /// A y column labelled "reference: …" or "fit: …" is a reference curve (a slope, a fitted
+        /// law), drawn dashed grey without points or band, not as data.
+        var isReference: Bool { SVGPlot.isReference(label) }
+        /// Points some seeds lack: drawn hollow, with their seed count.
+        var partial: [Int] { column.count.indices.filter { column.count[$0] > 0 && column.count[$0] < seeds.count } }
     }
 
     /// Layout and drawing of one figure.
@@ -55,20 +67,43 @@ public enum SVGPlot {
         let lines: [Line]
         let seeds: [UInt64]
         let missing: [String]
-        let left = 74.0, top = 46.0
+        let left = 74.0
+        let top: Double
+        let title: [String]
+        let titleSize: Double
         let bottom: Double, right: Double
         let legendLabels: [String]
+        /// Palette slot of each line; -1 for reference curves.
+        let colorIndex: [Int]
         let caption: [String]
         let xAxis: Axis?, yAxis: Axis?
+        /// Declared by the x label (`Categories`): named ticks, points with interval bars, no joining lines.
+        let categories: Categories?
 
         init(figure: Figure, lines: [Line], seeds: [UInt64], missing: [String]) {
             self.figure = figure; self.lines = lines; self.seeds = seeds; self.missing = missing
-            legendLabels = lines.map { TextTable.truncate($0.label, to: 30) }
+            // Bold glyphs average about 0.58 em: wrap at the width, at 15 px (13 px past two lines).
+            var size = 15.0
+            var wrapped = Self.wrap(figure.title, width: Int((SVGPlot.width - 24) / (0.58 * size)))
+            if wrapped.count > 2 {
+                size = 13
+                wrapped = Self.wrap(figure.title, width: Int((SVGPlot.width - 24) / (0.58 * size)))
+            }
+            title = wrapped; titleSize = size
+            top = 46 + (size + 3) * Double(wrapped.count - 1)
+            legendLabels = lines.map { TextTable.truncate($0.label.replacingOccurrences(of: "reference: ", with: ""), to: 30) }
+            var next = 0
+            colorIndex = lines.map { line in
+                guard !line.isReference else { return -1 }
+                next += 1
+                return next - 1
+            }
             let longest = Double(legendLabels.map(\.count).max() ?? 0)
             // 6.8 px per character: the average advance of DejaVu Sans at 11 px, the widest of the fonts named.
             let legendWidth = lines.isEmpty ? 0 : min(220, max(90, 34 + 6.8 * longest))
             right = SVGPlot.width - 18 - legendWidth
-            caption = Self.caption(figure: figure, seeds: seeds, missing: missing)
+            categories = Categories(xLabel: figure.xLabel)
+            caption = Self.caption(figure: figure, seeds: seeds, missing: missing, lines: lines, categorical: categories != nil)
             bottom = SVGPlot.height - 56 - 14 * Double(caption.count)
 
             func usable(_ v: Double, _ scale: Figure.Scale) -> Bool { v.isFinite && (scale == .linear || v > 0) }
@@ -82,11 +117,19 @@ public enum SVGPlot {
             for line in lines {
                 for j in line.x.indices where usable(line.x[j], figure.xScale) {
                     let c = line.column
-                    let drawn = [c.mean[j], c.min[j], c.max[j]].filter { usable($0, figure.yScale) }
+                    // The data set the range; an interval wider than the seeds' spread (few
+                    // seeds) runs to the plot's edge, clipped, rather than flattening the lines.
+                    let drawn = (line.hasBand ? [c.mean[j], c.min[j], c.max[j]] : [c.mean[j]]).filter { usable($0, figure.yScale) }
                     if !drawn.isEmpty { xs.append(line.x[j]); ys += drawn }
                 }
             }
-            xAxis = axis(xs, figure.xScale)
+            if let categories, figure.xScale == .linear {
+                let indices = categories.names.map { Double($0.index) }
+                xAxis = Axis(scale: .linear, lower: indices.min()! - 0.5, upper: indices.max()! + 0.5,
+                             ticks: categories.names.map { Axis.Tick(value: Double($0.index), label: $0.name) })
+            } else {
+                xAxis = axis(xs, figure.xScale)
+            }
             yAxis = axis(ys.isEmpty ? [] : ys + figure.references.map(\.value), figure.yScale)
         }
 
@@ -99,9 +142,9 @@ public enum SVGPlot {
             out.append("<title>\(escape(figure.title))</title>")
             out.append("<desc>\(escape(caption.joined(separator: " ")))</desc>")
             out.append(##"<rect x="0" y="0" width="\##(n(SVGPlot.width))" height="\##(n(SVGPlot.height))" fill="#ffffff"/>"##)
-            // Bold 15 px glyphs average about 0.58 em; a longer title is set smaller so it fits.
-            let titleSize = min(15, max(8, (SVGPlot.width - 24) / (0.58 * Double(figure.title.count))))
-            out.append(##"<text x="\##(n(SVGPlot.width / 2))" y="26" text-anchor="middle" font-size="\##(n(titleSize))" font-weight="bold">\##(escape(figure.title))</text>"##)
+            for (i, line) in title.enumerated() {
+                out.append(##"<text x="\##(n(SVGPlot.width / 2))" y="\##(n(26 + (titleSize + 3) * Double(i)))" text-anchor="middle" font-size="\##(n(titleSize))" font-weight="bold">\##(escape(line))</text>"##)
+            }
             out += axes()
             out += data()
             out += references()
@@ -142,7 +185,7 @@ public enum SVGPlot {
             }
             out.append(##"<rect x="\##(n(left))" y="\##(n(top))" width="\##(n(right - left))" height="\##(n(bottom - top))" fill="none" stroke="#333333" stroke-width="1"/>"##)
             let scaleNote = { (s: Figure.Scale) in s == .log ? " (log scale)" : "" }
-            out.append(##"<text x="\##(n((left + right) / 2))" y="\##(n(bottom + 40))" text-anchor="middle" font-size="12">\##(escape(figure.xLabel + scaleNote(figure.xScale)))</text>"##)
+            out.append(##"<text x="\##(n((left + right) / 2))" y="\##(n(bottom + 40))" text-anchor="middle" font-size="12">\##(escape((categories?.axisLabel ?? figure.xLabel) + scaleNote(figure.xScale)))</text>"##)
             let cy = (top + bottom) / 2
             out.append(##"<text x="18" y="\##(n(cy))" text-anchor="middle" font-size="12" transform="rotate(-90 18 \##(n(cy)))">\##(escape(figure.yLabel + scaleNote(figure.yScale)))</text>"##)
             if xAxis == nil || yAxis == nil {
@@ -154,6 +197,7 @@ public enum SVGPlot {
         func data() -> [String] {
             guard xAxis != nil, yAxis != nil else { return [] }
             var out = [##"<g clip-path="url(#\##(clipID))">"##]
+            if categories != nil { return out + categoricalData() + ["</g>"] }
             for (i, line) in lines.enumerated() where line.hasBand {
                 let band = bandPath(line)
                 if !band.isEmpty {
@@ -163,14 +207,45 @@ public enum SVGPlot {
             for (i, line) in lines.enumerated() {
                 let points = line.x.indices.map { j in pair(line.x[j], line.column.mean[j]) }
                 out.append(##"<path class="line" d="\##(linePath(points))" fill="none" stroke="\##(color(i))" stroke-width="1.8" stroke-linejoin="round" stroke-linecap="round"\##(dash(i))/>"##)
-                // Sparse series (sweeps) get a dot per point so single points stay visible.
-                if points.count <= 40 {
-                    for p in points.compactMap({ $0 }) {
+                // Sparse series (sweeps) get a dot per point so single points stay visible; a
+                // point fewer seeds have is hollow, with its seed count.
+                let partial = Set(line.partial)
+                for (j, p) in points.enumerated() {
+                    guard let p, !line.isReference, points.count <= 40 || partial.contains(j) else { continue }
+                    if partial.contains(j) {
+                        out.append(##"<circle class="partial" cx="\##(n(p.0))" cy="\##(n(p.1))" r="3.5" fill="#ffffff" stroke="\##(color(i))" stroke-width="1.5"/>"##)
+                        out.append(##"<text x="\##(n(p.0 + 5))" y="\##(n(p.1 - 5))" font-size="9" fill="\##(color(i))">\##(line.column.count[j])/\##(line.seeds.count)</text>"##)
+                    } else {
                         out.append(##"<circle cx="\##(n(p.0))" cy="\##(n(p.1))" r="2.5" fill="\##(color(i))"/>"##)
                     }
                 }
             }
             out.append("</g>")
+            return out
+        }
+
+        /// Per category: each line's mean as a dot, offset sideways so lines do not overlap, with
+        /// a bar for its 95% interval; nothing joins categories.
+        func categoricalData() -> [String] {
+            var out: [String] = []
+            let step = min(12, 60 / Double(max(1, lines.count)))
+            for (i, line) in lines.enumerated() {
+                let offset = (Double(i) - Double(lines.count - 1) / 2) * step
+                var dots = ""
+                for j in line.x.indices {
+                    guard let p = pair(line.x[j], line.column.mean[j]) else { continue }
+                    let x = p.0 + offset
+                    if line.hasBand, let lo = py(line.column.lower[j]), let hi = py(line.column.upper[j]) {
+                        out.append(##"<path class="interval" d="M\##(n(x)),\##(n(lo))L\##(n(x)),\##(n(hi))M\##(n(x - 4)),\##(n(lo))L\##(n(x + 4)),\##(n(lo))M\##(n(x - 4)),\##(n(hi))L\##(n(x + 4)),\##(n(hi))" stroke="\##(color(i))" stroke-width="1.5" fill="none"/>"##)
+                    }
+                    dots += "M" + n(x) + "," + n(p.1) + "l0,0"
+                    if line.column.count[j] < line.seeds.count {
+                        out.append(##"<circle class="partial" cx="\##(n(x))" cy="\##(n(p.1))" r="3.5" fill="#ffffff" stroke="\##(color(i))" stroke-width="1.5"/>"##)
+                        out.append(##"<text x="\##(n(x + 5))" y="\##(n(p.1 - 5))" font-size="9" fill="\##(color(i))">\##(line.column.count[j])/\##(line.seeds.count)</text>"##)
+                    }
+                }
+                out.append(##"<path class="line" d="\##(dots)" fill="none" stroke="\##(color(i))" stroke-width="7" stroke-linecap="round"/>"##)
+            }
             return out
         }
 
@@ -207,13 +282,29 @@ public enum SVGPlot {
         }
 
         /// What the picture shows, in words: seeds, aggregation, what was left out.
-        static func caption(figure: Figure, seeds: [UInt64], missing: [String]) -> [String] {
+        static func caption(figure: Figure, seeds: [UInt64], missing: [String], lines: [Line] = [], categorical: Bool = false) -> [String] {
             var parts: [String] = []
             let list = seeds.map(String.init).joined(separator: ", ")
+            let independent = lines.filter(\.column.seedIndependent)
             switch seeds.count {
             case 0: parts.append("No data recorded.")
             case 1: parts.append("One seed (\(list)); lines are its values.")
-            default: parts.append("Lines: mean across \(seeds.count) seeds (\(list)); shaded bands: min to max across seeds.")
+            case _ where !lines.isEmpty && independent.count == lines.count:
+                parts.append("Seed-independent: every line is identical in all \(seeds.count) seeds (\(list)), drawn once.")
+            default:
+                parts.append(categorical
+                    ? "Points: mean across \(seeds.count) seeds (\(list)); bars: 95% Student-t interval of that mean."
+                    : "Lines: mean across \(seeds.count) seeds (\(list)); shaded bands: 95% Student-t interval of that mean.")
+                if !independent.isEmpty {
+                    parts.append("Seed-independent (identical in every seed, no band): "
+                                 + TextTable.truncate(independent.map(\.label).joined(separator: ", "), to: 80) + ".")
+                }
+            }
+            if lines.contains(where: \.isReference) {
+                parts.append("Dashed grey: reference curves (not data).")
+            }
+            if lines.contains(where: { !$0.partial.isEmpty && !$0.isReference }) {
+                parts.append("Hollow points: recorded by fewer seeds (count beside them); the mean there is over those seeds.")
             }
             var skipped = "Non-finite points" + (seeds.count > 1 ? " (in any seed)" : "")
             if figure.xScale == .log || figure.yScale == .log { skipped += " and non-positive values on a log axis" }
@@ -263,7 +354,10 @@ public enum SVGPlot {
                 run.removeAll()
             }
             for j in line.x.indices {
-                if let x = px(line.x[j]), let lo = py(line.column.min[j]), let hi = py(line.column.max[j]) {
+                let lower = line.column.lower[j], upper = line.column.upper[j]
+                // A lower end at or below zero on a log axis runs to the bottom edge.
+                let lowerY = py(lower) ?? (figure.yScale == .log && lower <= 0 && upper.isFinite ? bottom + 1 : nil)
+                if let x = px(line.x[j]), let lo = lowerY, let hi = py(upper) {
                     run.append((x, lo, hi))
                 } else {
                     flush()
@@ -273,9 +367,25 @@ public enum SVGPlot {
             return d
         }
 
-        func color(_ i: Int) -> String { SVGPlot.palette[i % SVGPlot.palette.count] }
+        func color(_ i: Int) -> String {
+            colorIndex[i] < 0 ? "#555555" : SVGPlot.palette[colorIndex[i] % SVGPlot.palette.count]
+        }
+
+        /// Words packed greedily into lines of at most `width` Characters (a longer word stands alone).
+        static func wrap(_ text: String, width: Int) -> [String] {
+            var lines: [String] = [], current = ""
+            for word in text.split(separator: " ") {
+                if current.isEmpty { current = String(word) }
+                else if current.count + 1 + word.count <= width { current += " " + word }
+                else { lines.append(current); current = String(word) }
+            }
+            if !current.isEmpty || lines.isEmpty { lines.append(current) }
+            return lines
+        }
         /// Past the palette, lines repeat colours with a dash pattern so they stay distinct.
-        func dash(_ i: Int) -> String { i >= SVGPlot.palette.count ? ##" stroke-dasharray="7 3""## : "" }
+        func dash(_ i: Int) -> String {
+            colorIndex[i] < 0 ? ##" stroke-dasharray="6 4""## : colorIndex[i] >= SVGPlot.palette.count ? ##" stroke-dasharray="7 3""## : ""
+        }
 
         /// "10^-5" drawn as 10 with a raised exponent; other labels as text.
         func tickText(_ label: String) -> String {
@@ -284,6 +394,12 @@ public enum SVGPlot {
         }
 
         func n(_ v: Double) -> String { Format.fixed(v, decimals: 2) }
+    }
+
+    /// Whether a y label names a reference curve rather than data ("reference: slope ½", "fit: S_min(1 + B_crit/B)").
+    static func isReference(_ label: String) -> Bool {
+        let column = label.split(separator: ": ").last.map(String.init) ?? label
+        return label.hasPrefix("reference: ") || label.hasPrefix("fit: ") || column.hasPrefix("reference: ") || column.hasPrefix("fit: ")
     }
 
     /// XML text and attribute escaping.

@@ -39,14 +39,24 @@ public struct GoldenFile: Codable, Sendable {
         for m in evaluationDefault.measurements where !m.timing {
             let mean = m.summary.mean
             let sd = spread[m.name]?.summary.standardDeviation
-            let floor = (m.exact ? 1e-9 : 1e-4) * max(1, abs(mean))
-            let fromSpread = sd.map { 3 * $0 / Double(defaultSeeds).squareRoot() } ?? 0
-            let basis = m.exact ? "exact (seed-independent): 1e-9 relative"
-                : fromSpread > floor ? "3·sd/√\(defaultSeeds), sd over \(trials.count) seeds"
-                : "no seed spread: 1e-4 relative (Float32 rounding across CPUs)"
-            values[m.name] = Value(value: mean, tolerance: max(floor, fromSpread), seedSD: sd, basis: basis)
+            let rule = Self.tolerance(mean: mean, standardError: sd.map { $0 / Double(defaultSeeds).squareRoot() }, exact: m.exact)
+            let basis = rule.fromSpread ? "3·sd/√\(defaultSeeds), sd over \(trials.count) seeds" : rule.basis
+            values[m.name] = Value(value: mean, tolerance: rule.tolerance, seedSD: sd, basis: basis)
         }
         self.values = values
+    }
+
+    /// The noise rule: a change in a mean is real when it exceeds three standard errors of
+    /// that mean; seed-independent values get a floor instead — 1e-9 relative for exact
+    /// (Float64, closed-form) values and 1e-4 relative for values without seed spread (BLAS
+    /// kernels on another CPU may round Float32 differently). `repro diff` uses the same rule
+    /// with the standard error of the difference of two means.
+    public static func tolerance(mean: Double, standardError: Double?, exact: Bool) -> (tolerance: Double, basis: String, fromSpread: Bool) {
+        let floor = (exact ? 1e-9 : 1e-4) * max(1, abs(mean))
+        let fromSpread = standardError.map { 3 * $0 } ?? 0
+        if exact { return (floor, "exact (seed-independent): 1e-9 relative", false) }
+        if fromSpread > floor { return (fromSpread, "3·SE", true) }
+        return (floor, "no seed spread: 1e-4 relative (Float32 rounding across CPUs)", false)
     }
 
     /// Mismatches between fresh quick-preset trials (seeds 1…S) and this file, one line each.

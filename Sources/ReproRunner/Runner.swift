@@ -57,11 +57,40 @@ public final class Runner: Sendable {
         }
     }
 
-    /// The cached trials of a preset's default seeds, if every one is in the store.
+    /// The cached trials of a preset's default seeds, if every one is in the store, whatever
+    /// BLAS thread count they ran with (see `newestCachedRun`).
     public static func cachedRun(_ experiment: AnyExperiment, preset: String, store: Store, blasThreads: Int) throws -> [TrialRecord]? {
-        let plan = try plan(experiment, preset: preset, seeds: nil, force: false, store: store, blasThreads: blasThreads)
-        let records = plan.compactMap(\.cached)
-        return records.count == plan.count ? records : nil
+        try newestCachedRun(experiment, preset: preset, store: store, preferring: blasThreads)?.records
+    }
+
+    /// A complete cached run: every default seed of a preset at the current source hash and
+    /// config, all with one BLAS thread count (the count is part of the cache key, since it may
+    /// change the rounding of BLAS results).
+    public struct CachedRun: Sendable {
+        public var records: [TrialRecord]
+        public var blasThreads: Int
+    }
+
+    /// Thread counts searched for a cached run: any `--jobs` on a machine of up to 64 cores.
+    public static let blasThreadRange = 1...64
+
+    /// The newest complete cached run of a preset over every BLAS thread count (the one whose
+    /// latest trial started last; `preferring` wins ties), so that `repro show` after
+    /// `repro run --jobs 1` finds the trials whatever `--jobs` it is given.
+    public static func newestCachedRun(_ experiment: AnyExperiment, preset: String, store: Store,
+                                       preferring: Int) throws -> CachedRun? {
+        var best: (run: CachedRun, newest: Date, preferred: Bool)?
+        var counts = Array(blasThreadRange)
+        if !counts.contains(preferring) { counts.append(preferring) }
+        for threads in counts {
+            let plan = try plan(experiment, preset: preset, seeds: nil, force: false, store: store, blasThreads: threads)
+            let records = plan.compactMap(\.cached)
+            guard records.count == plan.count, let newest = records.map(\.startedAt).max() else { continue }
+            let candidate = (CachedRun(records: records, blasThreads: threads), newest, threads == preferring)
+            if let b = best, (b.newest, b.preferred ? 1 : 0) >= (newest, candidate.2 ? 1 : 0) { continue }
+            best = candidate
+        }
+        return best?.run
     }
 
     /// Runs what the plan does not have cached. Outcomes come back in plan order.

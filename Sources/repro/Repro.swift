@@ -7,8 +7,12 @@ struct Repro: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproduce deep-learning optimizer papers at CPU scale and judge each claim.",
-        discussion: "Exit codes: 0 success; 1 a trial failed; 2 usage error; 130 interrupted (Ctrl-C or SIGTERM).",
-        subcommands: [List.self, Run.self, Show.self, Runs.self, Report.self, Golden.self]
+        discussion: """
+        Exit codes: 0 success; 1 a trial failed (`repro diff`: something changed beyond noise); 2 usage error; \
+        130 interrupted (Ctrl-C or SIGTERM). `repro --version` prints the version, the commit of the checkout \
+        and the toolchain. Developer command (not listed): `repro golden` rewrites Tests/ExperimentTests/Golden/.
+        """,
+        subcommands: [List.self, Run.self, Show.self, Runs.self, Diff.self, Report.self, Golden.self]
     )
 }
 
@@ -16,6 +20,10 @@ struct Repro: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        if CommandLine.arguments.dropFirst().first == "--version" {
+            print(ReproVersion.info.text, terminator: "")
+            exit(0)
+        }
         do {
             var command = try Repro.parseAsRoot()
             try command.run()

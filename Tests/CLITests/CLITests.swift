@@ -12,29 +12,88 @@ import Testing
 
     @Test func listShowsEveryExperiment() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
-        let r = try run(["list"], store: dir.path + "/s.sqlite")
+        let r = try run(["list", "--results", dir.path + "/no-results"], store: dir.path + "/s.sqlite")
         #expect(r.status == 0)
         #expect(r.stdout.contains("newton-schulz") && r.stdout.contains("2505.16932"))
         #expect(r.stdout.contains("not run"))
+    }
+
+    @Test func versionAndHelp() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let v = try run(["--version"], store: dir.path + "/s.sqlite")
+        #expect(v.status == 0 && v.stdout.hasPrefix("repro ") && v.stdout.contains("commit: ") && v.stdout.contains("toolchain: Swift"))
+        let help = try run(["--help"], store: dir.path + "/s.sqlite")
+        #expect(help.stdout.contains("diff") && !help.stdout.contains("  golden "))
+    }
+
+    /// One object from every --json command, with a schema version and no numbers as strings.
+    func object(_ r: ProcessResult, command: String) throws -> [String: Any] {
+        #expect(r.status == 0, "\(command): \(r.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(command): \(r.stdout.prefix(200))")
+        #expect(doc["schema"] as? Int == 1 && doc["command"] as? String == command)
+        let stringNumbers = r.stdout.split(separator: "\n").filter { ($0.contains("\"nan\"") || $0.contains("\"inf\"") || $0.contains("\"-inf\"")) && !$0.contains("nonFinite") }
+        #expect(stringNumbers.isEmpty, "\(command): \(stringNumbers)")
+        return doc
+    }
+
+    /// A fresh clone's view: no store, committed results; cache look-ups that ignore --jobs;
+    /// `repro diff` between a results folder and the store it came from.
+    @Test func committedResultsJobsIndependenceAndDiff() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let store = dir.path + "/s.sqlite", results = dir.path + "/results"
+        // --jobs 1 gives each trial every core's BLAS threads; --jobs 2 would use fewer on two cores.
+        let first = try run(["run", "newton-schulz", "--preset", "quick", "--jobs", "1"], store: store)
+        #expect(first.status == 0, "\(first.stderr)")
+        let show = try run(["show", "newton-schulz", "--preset", "quick", "--jobs", "2", "--json"], store: store)
+        let shown = try #require((try object(show, command: "show"))["experiments"] as? [[String: Any]])
+        #expect(shown.first?["source"] as? String == "store")
+
+        let report = try run(["report", "--preset", "quick", "--output", results, "--jobs", "2"], store: store)
+        #expect(report.status == 0, "\(report.stderr)")
+        for file in ["claims.csv", "measurements.csv", "newton-schulz/results.json", "newton-schulz/claims.csv",
+                     "newton-schulz/measurements.csv", "newton-schulz/map.csv"] {
+            #expect(FileManager.default.fileExists(atPath: results + "/" + file), "\(file) missing")
+        }
+        let same = try run(["diff", results, "store", "--preset", "quick"], store: store)
+        #expect(same.status == 0 && same.stdout.contains("No change beyond noise"), "\(same.stdout)\(same.stderr)")
+
+        // A fresh clone: an empty store, the committed results.
+        let fresh = dir.path + "/fresh.sqlite"
+        let list = try run(["list", "--results", results], store: fresh)
+        #expect(list.status == 0 && list.stdout.contains("(committed)"), "\(list.stdout)")
+        let listed = try #require((try object(try run(["list", "--json", "--results", results], store: fresh), command: "list"))["experiments"] as? [[String: Any]])
+        #expect(listed.first { $0["id"] as? String == "newton-schulz" }?["status"] as? String == "committed")
+
+        // A changed verdict is a change: exit 1, named first.
+        let path = results + "/newton-schulz/results.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "\"verdict\" : \"reproduced\"", with: "\"verdict\" : \"inconclusive\"")
+        #expect(edited != text)
+        try edited.write(toFile: path, atomically: false, encoding: .utf8)
+        let changed = try run(["diff", results, "store", "--preset", "quick"], store: store)
+        #expect(changed.status == 1 && changed.stdout.contains("verdict changes"), "\(changed.stdout)\(changed.stderr)")
+        let bad = try run(["diff", dir.path + "/nowhere-such"], store: store)
+        #expect(bad.status == 2)
     }
 
     @Test func runTwiceSecondIsCachedAndFast() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let store = dir.path + "/s.sqlite"
         let first = try run(["run", "newton-schulz", "--preset", "quick", "--json"], store: store)
-        #expect(first.status == 0, "\(first.stderr)")
-        let doc1 = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
-        let trials1 = try #require(doc1?["trials"] as? [[String: Any]])
+        let doc1 = try object(first, command: "run")
+        let trials1 = try #require((doc1["experiments"] as? [[String: Any]])?.first?["trials"] as? [[String: Any]])
         #expect(!trials1.isEmpty && trials1.allSatisfy { ($0["cached"] as? Bool) == false })
 
         let started = Date()
         let second = try run(["run", "2505.16932", "--json"], store: store)
         let elapsed = Date().timeIntervalSince(started)
         #expect(second.status == 0)
-        let doc2 = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any]
-        let trials2 = try #require(doc2?["trials"] as? [[String: Any]])
+        let doc2 = try object(second, command: "run")
+        let entry2 = try #require((doc2["experiments"] as? [[String: Any]])?.first)
+        let trials2 = try #require(entry2["trials"] as? [[String: Any]])
         #expect(trials2.count == trials1.count && trials2.allSatisfy { ($0["cached"] as? Bool) == true })
-        #expect(doc2?["claims"] != nil && doc2?["measurements"] != nil)
+        let results2 = try #require(entry2["results"] as? [String: Any])
+        #expect(results2["claims"] != nil && results2["measurements"] != nil && results2["config"] != nil)
         // "Well under a second" for a cached answer; generous for a loaded CI machine.
         #expect(elapsed < 2, "cached run took \(elapsed) s")
 
@@ -44,6 +103,11 @@ import Testing
         #expect(show.status == 0 && show.stdout.contains("provenance"))
         let runs = try run(["runs", "newton-schulz"], store: store)
         #expect(runs.status == 0 && runs.stdout.contains("ok"))
+        let runsJSON = try object(try run(["runs", "--json"], store: store), command: "runs")
+        #expect((runsJSON["trials"] as? [[String: Any]])?.isEmpty == false)
+        // Several ids: still one object.
+        let two = try object(try run(["run", "newton-schulz", "2505.16932", "--json"], store: store), command: "run")
+        #expect((two["experiments"] as? [[String: Any]])?.count == 1)
     }
 
     @Test(arguments: [
@@ -67,9 +131,8 @@ import Testing
     @Test func outsideAGitRepositoryRunsUnversioned() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let r = try run(["run", "newton-schulz", "--json"], store: dir.path + "/s.sqlite", in: dir.path)
-        #expect(r.status == 0, "\(r.stderr)")
-        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        let trials = try #require(doc?["trials"] as? [[String: Any]])
+        let doc = try object(r, command: "run")
+        let trials = try #require((doc["experiments"] as? [[String: Any]])?.first?["trials"] as? [[String: Any]])
         #expect(trials.allSatisfy { $0["commit"] is NSNull || $0["commit"] == nil })
     }
 

@@ -11,8 +11,9 @@ import Testing
         let trials = Fixtures.trials()
         let files = ResultsWriter.experimentFiles(experiment: experiment, preset: "quick", trials: trials)
         #expect(files == ResultsWriter.experimentFiles(experiment: experiment, preset: "quick", trials: trials.reversed()))
-        #expect(files.keys.sorted() == ["fake-paper/README.md", "fake-paper/fig-loss.svg", "fake-paper/fig-sweep.svg",
-                                        "fake-paper/loss.csv", "fake-paper/results.json", "fake-paper/sweep.csv"])
+        #expect(files.keys.sorted() == ["fake-paper/README.md", "fake-paper/claims.csv", "fake-paper/fig-loss.svg", "fake-paper/fig-sweep.svg",
+                                        "fake-paper/loss.csv", "fake-paper/measurements.csv", "fake-paper/results.json",
+                                        "fake-paper/sweep.csv"])
         let page = try #require(files["fake-paper/README.md"])
         for claim in FakeExperiment.claims {
             #expect(page.contains("### \(claim.id)"))

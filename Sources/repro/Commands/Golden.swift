@@ -5,7 +5,8 @@ import ReproRunner
 
 struct Golden: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the regression golden files from fresh quick-preset runs (seeds 1…max(S, 5)).")
+        abstract: "Developer command: write the regression golden files under Tests/ from fresh quick-preset runs (seeds 1…max(S, 5)).",
+        shouldDisplay: false)
 
     @OptionGroup var selection: ExperimentSelection
 

@@ -18,7 +18,7 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Recompute even when cached.")
     var force = false
 
-    @Flag(name: .long, help: "Print one JSON document instead of tables.")
+    @Flag(name: .long, help: "Print one JSON object (schema 1, docs/json.md) instead of tables.")
     var json = false
 
     @OptionGroup var storeOptions: StoreOptions
@@ -38,21 +38,21 @@ struct Run: ParsableCommand {
         let outcomes = runner.execute(plans.flatMap { $0 })
 
         var failed = false
-        var documents: [Data] = []
+        var entries: [JSONReport.ExperimentEntry] = []
         for (e, plan) in zip(experiments, plans) {
             let mine = outcomes.filter { $0.record.experiment == e.paper.id }
             failed = failed || mine.count < plan.count || mine.contains { $0.record.status != .ok }
             if json {
-                documents.append(JSONReport.document(experiment: e, preset: preset, trials: mine.map { ($0.record, $0.cached) }))
+                entries.append(JSONReport.runEntry(experiment: e, preset: preset, trials: mine.map { ($0.record, $0.cached) }))
             } else {
                 printClaims(e, mine)
             }
         }
         if json {
-            // One document: a single experiment's object, or an array for several.
-            if documents.count == 1 { FileHandle.standardOutput.write(documents[0]) }
-            else { FileHandle.standardOutput.write(Data("[\n".utf8) + documents.joined(separator: Data(",\n".utf8)) + Data("\n]".utf8)) }
-            print()
+            // One object whatever the number of experiments.
+            FileHandle.standardOutput.write(JSONReport.document(command: "run", version: ReproVersion.info,
+                                                                body: JSONReport.Experiments(entries),
+                                                                extra: ["preset": preset, "store": storeOptions.storePath]))
         }
         if Cancellation.requested { throw ExitCode(130) }
         if failed { throw ExitCode.failure }
