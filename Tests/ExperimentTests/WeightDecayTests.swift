@@ -8,36 +8,60 @@ import Testing
 
 @Suite("weight-decay experiment: numerics of the protocol")
 struct WeightDecayNumericsTests {
-    @Test("The parabolic vertex of three points on an exact parabola is its vertex")
+    @Test("The least-squares parabola's vertex is exact on a parabola, with three or five points")
     func vertexOfExactParabola() throws {
         let f = { (x: Double) in 3 * (x - 0.7) * (x - 0.7) + 2 }
-        let x = try #require(parabolicVertex((0, f(0)), (0.5, f(0.5)), (1.3, f(1.3))))
-        #expect(abs(x - 0.7) < 1e-12)
-        #expect(parabolicVertex((0, 0), (1, 1), (2, 2)) == nil, "a line has no vertex")
-        #expect(parabolicVertex((0, 0), (1, 1), (2, 0)) == nil, "a cap has no minimum")
+        let three = try #require(parabolicVertex([0, 0.5, 1.3].map { (x: $0, y: f($0)) }))
+        #expect(three.isApproximatelyEqual(to: 0.7, absoluteTolerance: 1e-12))
+        let five = try #require(parabolicVertex([-0.4, 0, 0.5, 1.3, 2].map { (x: $0, y: f($0)) }))
+        #expect(five.isApproximatelyEqual(to: 0.7, absoluteTolerance: 1e-12))
+        #expect(parabolicVertex([(0, 0), (1, 1), (2, 2)]) == nil, "a line has no vertex")
+        #expect(parabolicVertex([(0, 0), (1, 1), (2, 0)]) == nil, "a cap has no minimum")
+        #expect(parabolicVertex([(0, 0), (1, 1)]) == nil, "two points fix no parabola")
     }
 
-    @Test("A sweep extends its grid until the optimum is inside and recovers the exact λ* of a parabola in ln λ")
+    @Test("Noise on one loss moves the five-point vertex less than the three-point vertex")
+    func fivePointsAreSmoother() throws {
+        let xs = [-2.0, -1, 0, 1, 2].map { $0 * log(2.0.squareRoot()) }
+        let clean = xs.map { (x: $0, y: $0 * $0) }
+        var noisy = clean
+        noisy[3].y += 0.01
+        let shift3 = try abs(#require(parabolicVertex(Array(noisy[1...3]))) - #require(parabolicVertex(Array(clean[1...3]))))
+        let shift5 = try abs(#require(parabolicVertex(noisy)) - #require(parabolicVertex(clean)))
+        #expect(shift5 < shift3)
+    }
+
+    @Test("A sweep extends its grid until the optimum has `margin` neighbours a side and recovers the exact λ* of a parabola in ln λ")
     func sweepExtendsAndRefines() {
         var runs: [Double] = []
-        let sweep = WeightDecaySweep(grid: [0.1, 0.1 * 2.0.squareRoot(), 0.2], ratio: 2.0.squareRoot(), extensions: 10) { lambda in
+        let sweep = WeightDecaySweep(grid: [0.1, 0.1 * 2.0.squareRoot(), 0.2], ratio: 2.0.squareRoot(), margin: 2, extensions: 12) { lambda in
             runs.append(lambda)
             return (log(lambda) - log(5)) * (log(lambda) - log(5))
         }
         #expect(!sweep.censored)
         #expect(abs(sweep.lambdaStar - 5) < 1e-9 * 5)
         #expect(runs.count == sweep.points.count && sweep.points.count > 3, "points were added above the initial grid")
+        #expect(sweep.best >= 2 && sweep.points.count - 1 - sweep.best >= 2, "two evaluated neighbours on each side")
         #expect(sweep.points.map(\.lambda) == sweep.points.map(\.lambda).sorted())
+    }
+
+    @Test("Where a sweep starts changes its cost, not its optimum")
+    func sweepStartDoesNotMatter() {
+        let loss = { (lambda: Double) in abs(log(lambda) - log(0.3)) + 0.2 * (log(lambda) - log(0.3)) * (log(lambda) - log(0.3)) }
+        let r = 2.0.squareRoot()
+        let low = WeightDecaySweep(grid: WeightDecaySweep.window(around: 0.01, anchor: 1, ratio: r, margin: 2), ratio: r, margin: 2, extensions: 20, run: loss)
+        let high = WeightDecaySweep(grid: WeightDecaySweep.window(around: 8, anchor: 1, ratio: r, margin: 2), ratio: r, margin: 2, extensions: 20, run: loss)
+        #expect(!low.censored && !high.censored)
+        #expect(low.lambdaStar.isApproximatelyEqual(to: high.lambdaStar, relativeTolerance: 1e-9))
     }
 
     @Test("A sweep whose loss keeps falling is censored at its extended edge, after exactly `extensions` additions")
     func sweepCensors() {
-        let sweep = WeightDecaySweep(grid: [1, 2, 4], ratio: 2, extensions: 3) { -$0 }
+        let sweep = WeightDecaySweep(grid: [1, 2, 4], ratio: 2, margin: 2, extensions: 3) { -$0 }
         #expect(sweep.censored)
         #expect(sweep.lambdaStar == 32)
         #expect(sweep.points.count == 6)
     }
-
 
     @Test("τ_epoch = B/(ηλN) and its inverse agree")
     func timescaleRoundTrip() {
@@ -50,12 +74,12 @@ struct WeightDecayNumericsTests {
 
 @Suite("weight-decay experiment: AdamW as the protocol uses it")
 struct WeightDecayOptimiserTests {
-    /// A μP setting at width 32 over base 8 (m = 4) on a 5-input, 3-class problem.
-    static let setting = TrainingSetting(width: 32, baseWidth: 8, scaling: .muP, lr: 1e-2, batchSize: 4, epochs: 1)
+    /// A μP setting at width 32 over base 8 (m = 4) on a 5-input, 3-class problem, one hidden
+    /// matrix; input and readout matrices decay with λ = 0.2.
+    static let setting = TrainingSetting(width: 32, baseWidth: 8, hiddenMatrices: 1, scaling: .muP, scope: .hiddenMatrices(others: 0.2),
+                                         lr: 1e-2, batchSize: 4, epochs: 1, averagedEpochs: 1)
 
-    static func model() -> MLP {
-        MLP(sizes: [5, 32, 32, 3], activation: .relu, initialisation: .muP(baseWidth: 8), seed: 3)
-    }
+    static func model() -> MLP { setting.model(inputs: 5, classes: 3, seed: 3) }
 
     /// Ten steps on fixed random batches; returns every parameter's values.
     static func train(_ model: MLP, _ optimizer: inout Adam) throws -> [[Float]] {
@@ -72,19 +96,38 @@ struct WeightDecayOptimiserTests {
         return model.parameters.map(\.value.data)
     }
 
-    @Test("With λ = 0, AdamW with the experiment's groups gives bitwise the weights of plain Adam with the same rates")
+    @Test("With λ = 0 everywhere, AdamW with the experiment's groups gives bitwise the weights of plain Adam with the same rates")
     func zeroDecayIsAdam() throws {
-        let a = Self.model(), b = Self.model()
-        var adamW = Adam.adamW(weightDecay: 0, groups: Self.setting.groups(for: a))
-        var adam = Adam(groups: Self.setting.groups(for: b))
+        var setting = Self.setting
+        setting.scope = .allMatrices
+        let a = setting.model(inputs: 5, classes: 3, seed: 3), b = setting.model(inputs: 5, classes: 3, seed: 3)
+        var adamW = Adam.adamW(weightDecay: 0, groups: setting.groups(for: a, weightDecay: 0))
+        var adam = Adam(groups: setting.groups(for: b, weightDecay: 0))
         #expect(try Self.train(a, &adamW) == Self.train(b, &adam))
     }
 
-    @Test("With zero gradients the weights decay as (1 − η_p·λ)ᵗ with each group's own rate; biases do not decay")
+    @Test("Initialisation as mup's set_base_shapes: readout weight and bias, and biases with fan-in w, × √m; the rest as MLP's")
+    func mupRescaling() {
+        let ours = Self.model()
+        let plain = MLP(sizes: [5, 32, 32, 3], activation: .relu, initialisation: .muP(baseWidth: 8), seed: 3)
+        for (i, (a, b)) in zip(ours.layers, plain.layers).enumerated() {
+            let weightScale: Float = i == ours.layers.count - 1 ? 2 : 1, biasScale: Float = i == 0 ? 1 : 2
+            #expect(a.weight.value.data == b.weight.value.data.map { $0 * weightScale }, "layer \(i) weight")
+            #expect(a.bias!.value.data == b.bias!.value.data.map { $0 * biasScale }, "layer \(i) bias")
+        }
+        var base = Self.setting
+        base.width = 8
+        let atBase = base.model(inputs: 5, classes: 3, seed: 3)
+        let plainBase = MLP(sizes: [5, 8, 8, 3], activation: .relu, initialisation: .muP(baseWidth: 8), seed: 3)
+        #expect(atBase.parameters.map(\.value) == plainBase.parameters.map(\.value), "no change at the base width")
+    }
+
+    @Test("With zero gradients each matrix decays as (1 − η_p·λ_p)ᵗ with its own rate and decay; biases do not decay")
     func emaDecayWithoutGradient() throws {
         let model = Self.model()
-        let lambda: Float = 0.5, steps = 1000
-        var optimizer = Adam.adamW(weightDecay: lambda, groups: Self.setting.groups(for: model))
+        let lambda: Float = 0.5, others: Float = 0.2, steps = 1000
+        var optimizer = Adam.adamW(weightDecay: Float(Self.setting.otherDecay(Double(lambda))),
+                                   groups: Self.setting.groups(for: model, weightDecay: Double(lambda)))
         let before = model.parameters.map(\.value.data)
         for _ in 0..<steps {
             model.zeroGrad()
@@ -93,8 +136,8 @@ struct WeightDecayOptimiserTests {
         let eta = Float(Self.setting.lr), hiddenEta = Float(Self.setting.hiddenLR)
         #expect(hiddenEta * 4 == eta, "μP at m = 4 gives the width×width matrix η/4")
         for (p, start) in zip(model.parameters, before) {
-            let rate: Float = p.role == .vector ? 0 : p === model.layers[1].weight ? hiddenEta : eta
-            let factor = Float(pow(1 - Double(rate * lambda), Double(steps)))
+            let decay: Float = p.role == .vector ? 0 : p === model.layers[1].weight ? hiddenEta * lambda : eta * others
+            let factor = Float(pow(1 - Double(decay), Double(steps)))
             for (value, initial) in zip(p.value.data, start) {
                 // 1000 roundings of a Float product: relative error ≲ 1000·2⁻²⁴ ≈ 6·10⁻⁵.
                 #expect(value.isApproximatelyEqual(to: initial * factor, absoluteTolerance: 1e-12, relativeTolerance: 2e-4),
@@ -127,7 +170,7 @@ struct WeightDecayQuickTests {
     func lambdaFallsWithN() throws {
         let slope = try #require(value("data.lambda_slope"))
         #expect(slope < 0)
-        let sizes = WeightDecayExperiment.presets[0].config.sizes
+        let sizes = WeightDecayExperiment.presets[0].config.data.sizes
         let first = try #require(value("data.N\(sizes.first!).lambda_star"))
         let last = try #require(value("data.N\(sizes.last!).lambda_star"))
         #expect(last < first)
@@ -136,7 +179,7 @@ struct WeightDecayQuickTests {
     @Test("τ_epoch* is λ* converted exactly, and the two slopes add to −1 (τ_epoch ∝ 1/(λN))")
     func timescaleConsistency() throws {
         let config = WeightDecayExperiment.presets[0].config
-        for n in config.sizes {
+        for n in config.data.sizes {
             let lambda = try #require(value("data.N\(n).lambda_star"))
             let tau = try #require(value("data.N\(n).tau_epoch_star"))
             #expect(abs(tau - Double(config.batchSize) / (config.lr * lambda * Double(n))) <= 1e-9 * tau)
@@ -145,17 +188,19 @@ struct WeightDecayQuickTests {
         #expect(abs(sum + 1) < 1e-9)
     }
 
-    @Test("At the base width the μP and constant-rate arms are the same run")
+    @Test("At the base width the μP and constant-rate arms are the same run, and the slope difference is the arms' difference")
     func armsAgreeAtBaseWidth() throws {
-        let base = WeightDecayExperiment.presets[0].config.baseWidth
+        let base = WeightDecayExperiment.presets[0].config.width.baseWidth
         let muP = try #require(value("width.muP.w\(base).lambda_star"))
         let constant = try #require(value("width.constant.w\(base).lambda_star"))
         #expect(muP == constant)
+        let difference = try #require(value("width.lambda_slope_difference"))
+        #expect(difference == (try #require(value("width.muP.lambda_slope"))) - (try #require(value("width.constant.lambda_slope"))))
     }
 
     @Test("Every figure's series is recorded")
     func figuresHaveSeries() {
-        let quickSizes = Set(WeightDecayExperiment.presets[0].config.sizes.map { "N\($0)" })
+        let quickSizes = Set(WeightDecayExperiment.presets[0].config.data.sizes.map { "N\($0)" })
         for figure in WeightDecayExperiment.figures {
             for name in figure.series where !name.hasPrefix("sweep.") || quickSizes.contains(String(name.split(separator: ".").last!)) {
                 #expect(Self.measurements.series[name] != nil, "missing series \(name)")
