@@ -7,8 +7,8 @@
 /// | `studentT` | mean of a continuous, roughly normal per-seed value | mean ± t(0.975; n−1)·s/√n |
 /// | `pairedDifference` | mean of per-seed differences A − B on shared seeds | as `studentT`, on the differences |
 /// | `logRatio` | geometric mean of positive per-seed ratios A/B on shared seeds | `studentT` on ln(ratio), exponentiated |
-/// | `monteCarlo` | mean of per-seed estimates that carry their own standard error | t on s²/n plus the within-trial variance, Welch–Satterthwaite df |
-/// | `proportion` | k successes in n (pooled over seeds) | equal-tailed Beta(1 + k, 1 + n − k) posterior interval |
+/// | `monteCarlo` | mean of per-seed estimates that carry their own standard error | t(n−1) on max(s², mean SE²)/n; shared samples: s²/n + mean SE², Welch–Satterthwaite df; one seed: ±1.96·SE |
+/// | `proportion` | k successes in n (pooled over seeds) | equal-tailed Beta(1 + k, 1 + n − k) posterior interval, widened to the t interval of the per-seed proportions when seeds disagree |
 /// | `bootstrap` | mean of a skewed, bounded or point-mass per-seed value | percentile bootstrap of the mean (under-covers at n ≤ 5) |
 /// | `everySeed` | a bound that must hold in every run | [min, max] over seeds; decided by the worst seed |
 ///
@@ -31,7 +31,7 @@ public enum IntervalKind: String, Codable, Sendable, CaseIterable {
         case .pairedDifference: "paired Student-t 95% interval of the per-seed differences"
         case .logRatio: "geometric mean of per-seed ratios, Student-t 95% interval on their logs"
         case .monteCarlo: "95% interval combining within-trial Monte Carlo error and seed spread"
-        case .proportion: "pooled proportion, equal-tailed 95% Beta(1+k, 1+n−k) posterior interval"
+        case .proportion: "pooled proportion: hull of the 95% Beta(1+k, 1+n−k) posterior interval and the seeds' t interval"
         case .bootstrap: "percentile-bootstrap 95% interval of the mean (under-covers with ≤ 5 seeds)"
         case .everySeed: "every seed must lie in the band; range over seeds shown"
         }

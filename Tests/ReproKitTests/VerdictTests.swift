@@ -45,15 +45,24 @@ import Testing
     }
 
     @Test func proportionPoolsCountsOverSeeds() {
-        var a = Measurements(), b = Measurements()
-        a.record("m", successes: 48, trials: 50)
-        b.record("m", successes: 50, trials: 50)
-        let e = Evaluation(claims: [Self.claim(.proportion, band: .atLeast(0.9))], trials: [a, b])
+        let trials = [49, 49, 50].map { k -> Measurements in
+            var m = Measurements()
+            m.record("m", successes: k, trials: 50)
+            return m
+        }
+        let e = Evaluation(claims: [Self.claim(.proportion, band: .atLeast(0.9))], trials: trials)
         let s = try! #require(e.claims[0].summary)
-        #expect(s.mean == 0.98)
-        // Beta(99, 3): 2.5% quantile ≈ 0.9305 > 0.9.
+        #expect(abs(s.mean - 148.0 / 150) < 1e-12)
+        // Hull of Beta(149, 3) (2.5% quantile ≈ 0.95) and the seeds' t interval (lower ≈ 0.958).
         #expect(e.claims[0].verdict == .reproduced)
-        #expect(s.interval!.lower > 0.92 && s.interval!.lower < 0.94)
+        #expect(s.interval!.lower > 0.93 && s.interval!.lower < 0.96)
+        // Two seeds that disagree: the t part (t(1) = 12.7) makes the interval honest and wide.
+        let split = [40, 50].map { k -> Measurements in
+            var m = Measurements()
+            m.record("m", successes: k, trials: 50)
+            return m
+        }
+        #expect(Evaluation(claims: [Self.claim(.proportion, band: .atLeast(0.9))], trials: split).claims[0].verdict == .inconclusive)
     }
 
     @Test func kindThatDoesNotFitTheDataIsRefused() {

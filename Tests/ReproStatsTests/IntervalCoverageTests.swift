@@ -96,6 +96,29 @@ import Testing
         #expect(ten > 0.88 && ten < 0.95, "bootstrap coverage at n = 10: \(ten)")
     }
 
+    @Test func proportionAcrossSeedsCoversWhenSeedsDisagree() {
+        // Each seed's true p is 0.8 + N(0, 0.05²); 200 Bernoulli draws per seed; target: the mean
+        // p (0.8). Pooling alone covers ≈ 0.70 here; the hull with the seeds' t interval must not.
+        // 10 000 repetitions (s.e. ≤ 0.004).
+        for n in [3, 8] {
+            let coverage = Self.simulate(reps: 10_000, truth: 0.8) { r in
+                let counts = (0..<n).map { _ -> Count in
+                    let p = min(1, max(0, 0.8 + 0.05 * r.next()))
+                    let k = (0..<200).filter { _ in r.uniform() < p }.count
+                    return Count(successes: k, trials: 200)
+                }
+                return Summary(counts.map { Double($0.successes) / 200 }, kind: .proportion, counts: counts).interval
+            }
+            #expect(coverage > 0.93, "proportion coverage with seed-varying p, n = \(n): \(coverage)")
+        }
+        // With a common p the hull stays close to the Beta interval's nominal coverage.
+        let common = Self.simulate(reps: 10_000, truth: 0.8) { r in
+            let counts = (0..<3).map { _ in Count(successes: (0..<50).filter { _ in r.uniform() < 0.8 }.count, trials: 50) }
+            return Summary(counts.map { Double($0.successes) / 50 }, kind: .proportion, counts: counts).interval
+        }
+        #expect(common > 0.94 && common < 0.995, "proportion coverage with a common p: \(common)")
+    }
+
     @Test func bootstrapStaysInsideTheData() {
         let ci = Bootstrap.percentileMean([0, 0, 0.165, 0.5, 0.119])
         #expect(ci.lower >= 0 && ci.upper <= 0.5)
@@ -110,12 +133,18 @@ import Testing
             return Summary(values, kind: .monteCarlo, standardErrors: [0.004, 0.004, 0.004], sampleShared: true).interval
         }
         #expect(shared > 0.94 && shared < 0.97, "Monte Carlo coverage, shared sample: \(shared)")
-        // Independent samples: between-seed s.d. 0.01 plus within-trial error 0.004 per seed.
-        let independent = Self.simulate(reps: 20_000, truth: 0.2) { r in
-            let values = (0..<3).map { _ in 0.2 + 0.01 * r.next() + 0.004 * r.next() }
-            return Summary(values, kind: .monteCarlo, standardErrors: [0.004, 0.004, 0.004]).interval
+        // Independent samples: between-seed s.d. 0.01 plus within-trial error 0.004 per seed,
+        // at 2, 3 and 4 seeds (the error-bars experiment found 0.87 at n = 2 when the floor
+        // switched to the normal quantile).
+        for n in 2...4 {
+            let independent = Self.simulate(reps: 20_000, truth: 0.2) { r in
+                let values = (0..<n).map { _ in 0.2 + 0.01 * r.next() + 0.004 * r.next() }
+                return Summary(values, kind: .monteCarlo, standardErrors: Array(repeating: 0.004, count: n)).interval
+            }
+            // t(1) makes two seeds very conservative (coverage ≈ 1); from three seeds on it is near nominal.
+            #expect(independent > 0.944 && (n == 2 || independent < 0.99),
+                    "Monte Carlo coverage, independent samples, n = \(n): \(independent)")
         }
-        #expect(independent > 0.94 && independent < 0.975, "Monte Carlo coverage, independent samples: \(independent)")
         // One seed: the within-trial error alone gives a normal interval.
         let single = Self.simulate(reps: 20_000, truth: 0.2) { r in
             Summary([0.2 + 0.004 * r.next()], kind: .monteCarlo, standardErrors: [0.004]).interval
