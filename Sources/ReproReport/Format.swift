@@ -90,8 +90,11 @@ public enum Format {
         }
         let mean = number(s.mean)
         if exact { return "\(precise(s.mean)) (exact)" }
-        if s.count == 1 { return "\(mean) (1 seed, no interval)" }
-        if s.standardDeviation == 0 { return "\(mean) (identical across \(s.count) seeds)" }
+        if s.count == 1 && s.interval == nil { return "\(mean) (1 seed, no interval)" }
+        // Proportions and Monte Carlo estimates keep their interval even when the seeds agree.
+        if s.standardDeviation == 0 && s.kind != .proportion && s.kind != .monteCarlo {
+            return "\(mean) (identical across \(s.count) seeds)"
+        }
         guard let ci = s.interval else { return "\(mean) (no interval)" }
         if s.kind == .everySeed { return "\(interval(ci)) over \(s.count) seeds" }
         let digits = distinguishingDigits(ci)
