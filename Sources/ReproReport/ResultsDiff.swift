@@ -8,15 +8,15 @@ import ReproKit
 /// The noise rule is the golden files' (`GoldenFile.tolerance`, passed in as `tolerance`):
 /// three standard errors, here of the difference of the two means, √(SE_A² + SE_B²) with
 /// SE = sd/√n on each side; seed-independent values get a relative floor instead.
-public struct ResultsDiff: Sendable {
+public struct ResultsDiff: Sendable, Encodable {
     /// (mean, standard error of the difference or nil, exact) → (tolerance, basis).
     public typealias Tolerance = @Sendable (Double, Double?, Bool) -> (tolerance: Double, basis: String)
 
-    public struct VerdictChange: Sendable, Equatable {
+    public struct VerdictChange: Sendable, Equatable, Encodable {
         public var experiment, claim, role, before, after, valueBefore, valueAfter: String
     }
 
-    public struct MeasurementChange: Sendable, Equatable {
+    public struct MeasurementChange: Sendable, Equatable, Encodable {
         public var experiment, measurement, unit: String
         public var before, after: Double?
         public var difference: Double?
@@ -36,6 +36,22 @@ public struct ResultsDiff: Sendable {
     public var claimsCompared = 0
     public var measurementsCompared = 0
     public var timingsSkipped = 0
+
+    enum CodingKeys: String, CodingKey {
+        case labelA, labelB, verdictChanges, claimsAddedOrRemoved, experimentsOnlyIn, presetChanges, measurementChanges,
+             measurementsAddedOrRemoved, claimsCompared, measurementsCompared, timingsSkipped, changed
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(labelA, forKey: .labelA); try c.encode(labelB, forKey: .labelB)
+        try c.encode(verdictChanges, forKey: .verdictChanges); try c.encode(claimsAddedOrRemoved, forKey: .claimsAddedOrRemoved)
+        try c.encode(experimentsOnlyIn, forKey: .experimentsOnlyIn); try c.encode(presetChanges, forKey: .presetChanges)
+        try c.encode(measurementChanges, forKey: .measurementChanges)
+        try c.encode(measurementsAddedOrRemoved, forKey: .measurementsAddedOrRemoved)
+        try c.encode(claimsCompared, forKey: .claimsCompared); try c.encode(measurementsCompared, forKey: .measurementsCompared)
+        try c.encode(timingsSkipped, forKey: .timingsSkipped); try c.encode(changed, forKey: .changed)
+    }
 
     /// Anything beyond noise: the exit status of `repro diff` is 1 when true.
     public var changed: Bool {

@@ -56,6 +56,8 @@ import Testing
         }
         let same = try run(["diff", results, "store", "--preset", "quick"], store: store)
         #expect(same.status == 0 && same.stdout.contains("No change beyond noise"), "\(same.stdout)\(same.stderr)")
+        let sameJSON = try object(try run(["diff", results, "store", "--preset", "quick", "--json"], store: store), command: "diff")
+        #expect((sameJSON["diff"] as? [String: Any])?["changed"] as? Bool == false)
 
         // A fresh clone: an empty store, the committed results.
         let fresh = dir.path + "/fresh.sqlite"

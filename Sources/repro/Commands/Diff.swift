@@ -29,6 +29,9 @@ struct Diff: ParsableCommand {
     @Option(name: .long, help: "Preset of the runs read from a store.")
     var preset = "full"
 
+    @Flag(name: .long, help: "Print one JSON object (schema 1, docs/json.md) instead of text.")
+    var json = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var execution: ExecutionOptions
 
@@ -55,6 +58,13 @@ struct Diff: ParsableCommand {
             let missingFromPartial = (setA.partial && setA.results[id] == nil) || (setB.partial && setB.results[id] == nil)
             if missingFromPartial { notCompared.append(id) }
             return missingFromPartial
+        }
+        if json {
+            struct Body: Encodable { var diff: ResultsDiff; var notCompared: [String] }
+            FileHandle.standardOutput.write(JSONReport.document(command: "diff", version: ReproVersion.info,
+                                                                body: Body(diff: diff, notCompared: notCompared)))
+            if diff.changed { throw ExitCode(1) }
+            return
         }
         var text = diff.text()
         if !notCompared.isEmpty {
