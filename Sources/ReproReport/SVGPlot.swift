@@ -235,7 +235,10 @@ public enum SVGPlot {
                 for j in line.x.indices {
                     guard let p = pair(line.x[j], line.column.mean[j]) else { continue }
                     let x = p.0 + offset
-                    if line.hasBand, let lo = py(line.column.lower[j]), let hi = py(line.column.upper[j]) {
+                    let lower = line.column.lower[j], upper = line.column.upper[j]
+                    // A lower end at or below zero on a log axis runs to the bottom edge.
+                    let lowerY = py(lower) ?? (figure.yScale == .log && lower <= 0 && upper.isFinite ? bottom : nil)
+                    if line.hasBand, let lo = lowerY, let hi = py(upper) {
                         out.append(##"<path class="interval" d="M\##(n(x)),\##(n(lo))L\##(n(x)),\##(n(hi))M\##(n(x - 4)),\##(n(lo))L\##(n(x + 4)),\##(n(lo))M\##(n(x - 4)),\##(n(hi))L\##(n(x + 4)),\##(n(hi))" stroke="\##(color(i))" stroke-width="1.5" fill="none"/>"##)
                     }
                     dots += "M" + n(x) + "," + n(p.1) + "l0,0"
@@ -285,11 +288,12 @@ public enum SVGPlot {
         static func caption(figure: Figure, seeds: [UInt64], missing: [String], lines: [Line] = [], categorical: Bool = false) -> [String] {
             var parts: [String] = []
             let list = seeds.map(String.init).joined(separator: ", ")
-            let independent = lines.filter(\.column.seedIndependent)
+            let data = lines.filter { !$0.isReference }
+            let independent = data.filter(\.column.seedIndependent)
             switch seeds.count {
             case 0: parts.append("No data recorded.")
-            case 1: parts.append("One seed (\(list)); lines are its values.")
-            case _ where !lines.isEmpty && independent.count == lines.count:
+            case 1: parts.append("One seed (\(list)); \(categorical ? "points" : "lines") are its values.")
+            case _ where !data.isEmpty && independent.count == data.count:
                 parts.append("Seed-independent: every line is identical in all \(seeds.count) seeds (\(list)), drawn once.")
             default:
                 parts.append(categorical
@@ -396,10 +400,11 @@ public enum SVGPlot {
         func n(_ v: Double) -> String { Format.fixed(v, decimals: 2) }
     }
 
-    /// Whether a y label names a reference curve rather than data ("reference: slope ½", "fit: S_min(1 + B_crit/B)").
+    /// Whether a y label names a reference curve rather than data: "reference: …", "fit: …", or
+    /// a power law "slope …" ("slope ½", as critical-batch labels B^½ through its first point).
     static func isReference(_ label: String) -> Bool {
-        let column = label.split(separator: ": ").last.map(String.init) ?? label
-        return label.hasPrefix("reference: ") || label.hasPrefix("fit: ") || column.hasPrefix("reference: ") || column.hasPrefix("fit: ")
+        let column = label.components(separatedBy: ": ").last ?? label
+        return [label, column].contains { l in l.hasPrefix("reference: ") || l.hasPrefix("fit: ") || l.hasPrefix("slope ") }
     }
 
     /// XML text and attribute escaping.

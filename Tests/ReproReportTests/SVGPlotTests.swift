@@ -175,7 +175,7 @@ final class ElementCollector: NSObject, XMLParserDelegate {
             var m = Measurements()
             let b = [1.0, 4, 16]
             m.record(Series(name: "lr", x: .init("B", b), ys: [.init("adam", b.map { $0.squareRoot() + s }),
-                                                               .init("reference: slope ½", b.map { $0.squareRoot() })]))
+                                                               .init("slope ½", b.map { $0.squareRoot() })]))
             return m
         }
         let svg = SVGPlot.render(Figure(id: "lr", title: "η*", series: ["lr"], xLabel: "B", yLabel: "η*", xScale: .log, yScale: .log),
@@ -186,5 +186,8 @@ final class ElementCollector: NSObject, XMLParserDelegate {
         #expect(lines[0]["stroke"] == SVGPlot.palette[0])
         #expect(doc.paths("band").count == 1)
         #expect(svg.contains(">slope ½</text>") && svg.contains("reference curves (not data)"))
+        #expect(!svg.contains("Seed-independent"))  // references are not listed as data
+        #expect(SVGPlot.isReference("reference: B^½") && SVGPlot.isReference("fit: S(B)") && SVGPlot.isReference("lr: slope 1"))
+        #expect(!SVGPlot.isReference("adamw") && !SVGPlot.isReference("N=1000"))
     }
 }
