@@ -7,7 +7,8 @@ import ReproKit
 ///
 /// The noise rule is the golden files' (`GoldenFile.tolerance`, passed in as `tolerance`):
 /// three standard errors, here of the difference of the two means, √(SE_A² + SE_B²) with
-/// SE = sd/√n on each side; seed-independent values get a relative floor instead.
+/// SE = sd/√n on each side (binomial for proportions, plus the trials' own errors for Monte
+/// Carlo estimates: `standardError`); seed-independent values get a relative floor instead.
 public struct ResultsDiff: Sendable, Encodable {
     /// (mean, standard error of the difference or nil, exact) → (tolerance, basis).
     public typealias Tolerance = @Sendable (Double, Double?, Bool) -> (tolerance: Double, basis: String)
@@ -102,11 +103,29 @@ public struct ResultsDiff: Sendable, Encodable {
         }
     }
 
-    /// The standard error of one side's mean: sd/√n over its finite per-seed values.
+    /// The standard error of one side's mean:
+    /// - proportions (counts recorded): the binomial error of the pooled proportion,
+    ///   √(p(1 − p)/N) over all N trials (p(1 − p) floored at 1/N, so 0 of N is not exact);
+    /// - otherwise sd/√n over the n finite per-seed values, plus, for Monte Carlo estimates,
+    ///   each seed's own standard error: √(sd²/n + Σ seᵢ²/n²) (with one seed, its own error).
     static func standardError(_ m: CommittedResults.MeasurementEntry) -> Double? {
-        let n = m.perSeed.filter { $0.value != nil }.count
-        guard n > 1, let sd = m.standardDeviation else { return nil }
-        return sd / Double(n).squareRoot()
+        let seeds = m.perSeed.filter { $0.value != nil }
+        let n = Double(seeds.count)
+        if !seeds.isEmpty, seeds.allSatisfy({ $0.trials != nil && $0.successes != nil }) {
+            let total = Double(seeds.map { $0.trials! }.reduce(0, +)), k = Double(seeds.map { $0.successes! }.reduce(0, +))
+            guard total > 0 else { return nil }
+            let p = k / total
+            return (max(p * (1 - p), 1 / total) / total).squareRoot()
+        }
+        let within = seeds.compactMap(\.standardError)
+        let spread = seeds.count > 1 ? m.standardDeviation.map { $0 * $0 / n } : nil
+        let own = within.count == seeds.count && !within.isEmpty ? within.map { $0 * $0 }.reduce(0, +) / (n * n) : nil
+        switch (spread, own) {
+        case let (a?, b?): return (a + b).squareRoot()
+        case let (a?, nil): return a.squareRoot()
+        case let (nil, b?): return b.squareRoot()
+        case (nil, nil): return nil
+        }
     }
 
     static func compare(_ id: String, _ m: CommittedResults.MeasurementEntry, _ n: CommittedResults.MeasurementEntry,

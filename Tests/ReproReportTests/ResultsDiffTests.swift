@@ -60,4 +60,20 @@ import Testing
         let e = ResultsDiff(a, [:], labelA: "A", labelB: "B", tolerance: rule)
         #expect(e.experimentsOnlyIn == ["fake-paper: only in A"] && e.changed)
     }
+
+    @Test func standardErrorsFitTheStatistic() {
+        typealias S = CommittedResults.SeedValue
+        func entry(_ seeds: [S], sd: Double?) -> CommittedResults.MeasurementEntry {
+            .init(name: "m", unit: "", exact: false, timing: false, interval: "x", value: 0.5, lower: nil, upper: nil,
+                  standardDeviation: sd, reason: nil, perSeed: seeds)
+        }
+        // Proportion: 30 of 100 pooled over two seeds → √(0.3·0.7/100).
+        let p = entry([S(seed: 1, value: 0.2, successes: 10, trials: 50), S(seed: 2, value: 0.4, successes: 20, trials: 50)], sd: 0.14)
+        #expect(abs(ResultsDiff.standardError(p)! - (0.21 / 100).squareRoot()) < 1e-15)
+        // Monte Carlo, one seed: its own error.
+        #expect(ResultsDiff.standardError(entry([S(seed: 1, value: 1, standardError: 0.05)], sd: nil)) == 0.05)
+        // Plain, two seeds: sd/√2; one seed: none.
+        #expect(abs(ResultsDiff.standardError(entry([S(seed: 1, value: 1), S(seed: 2, value: 2)], sd: 0.7))! - 0.7 / 2.0.squareRoot()) < 1e-15)
+        #expect(ResultsDiff.standardError(entry([S(seed: 1, value: 1)], sd: nil)) == nil)
+    }
 }

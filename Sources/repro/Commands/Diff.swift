@@ -14,7 +14,8 @@ struct Diff: ParsableCommand {
         default B, or `store:PATH` / a path ending in .sqlite: the newest complete cached run of each \
         experiment), or a git revision's results/ (`HEAD`, `v1`, `abc123`, or `git:REV`). \
         A measurement changed beyond noise when its mean moved by more than 3 standard errors of the \
-        difference (√(SE_A² + SE_B²), SE = sd/√seeds), the golden files' rule; seed-independent values \
+        difference (√(SE_A² + SE_B²), SE = sd/√seeds; binomial for proportions; Monte Carlo estimates add \
+        their own errors), the golden files' rule; seed-independent values \
         by more than 1e-9 (exact) or 1e-4 (no seed spread) relative. Timings are not compared. \
         Exit 0 when nothing changed beyond noise, 1 when something did, 2 on a usage error. \
         An experiment a store has no complete run of is listed, not counted as a change.
