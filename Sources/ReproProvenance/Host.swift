@@ -58,10 +58,13 @@ public enum Host {
         return Int64(usage.ru_maxrss) * 1024   // Linux reports KiB
     }
 
-    /// User + system CPU time of this process so far, in seconds (all threads).
-    public static func cpuSeconds() -> Double {
+    /// User + system CPU time so far, in seconds: of the whole process (all threads), or of
+    /// the calling thread only (Linux's RUSAGE_THREAD), which is what one of several trials
+    /// running side by side on their own threads, each with one BLAS thread, used.
+    public static func cpuSeconds(callingThreadOnly: Bool = false) -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        // RUSAGE_THREAD is 1 on Linux; Glibc does not export it to Swift.
+        getrusage(callingThreadOnly ? 1 : RUSAGE_SELF.rawValue, &usage)
         func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return s(usage.ru_utime) + s(usage.ru_stime)
     }

@@ -133,7 +133,10 @@ public final class Runner: Sendable {
             threads: blasThreads, dataDirectory: dataDirectory,
             report: { [progress] p in progress.step(ordinal: ordinal, p) },
             cancelled: { Cancellation.requested })
-        let wall0 = Date(), cpu0 = Host.cpuSeconds()
+        // With several trials at once each runs single-threaded on its own thread, and the
+        // process's CPU time would count its neighbours' too.
+        let ownThread = jobs > 1
+        let wall0 = Date(), cpu0 = Host.cpuSeconds(callingThreadOnly: ownThread)
         do {
             record.measurements = try e.run(preset: trial.preset, seed: trial.seed, context: context)
             record.status = .ok
@@ -144,7 +147,7 @@ public final class Runner: Sendable {
         }
         record.finishedAt = Date()
         record.wallSeconds = record.finishedAt!.timeIntervalSince(wall0)
-        record.cpuSeconds = Host.cpuSeconds() - cpu0
+        record.cpuSeconds = Host.cpuSeconds(callingThreadOnly: ownThread) - cpu0
         record.peakMemoryBytes = Host.peakMemoryBytes()
         do { try store.finish(record) } catch {
             record.status = .failed; record.error = "cannot store the result: \(error)"
