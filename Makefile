@@ -14,10 +14,11 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The Swift driver and SwiftPM leave an empty TemporaryDirectory.XXXXXX folder in $TMPDIR at
 # every tool invocation (swift-frontend -print-target-info / --version, swift-help, SwiftPM
 # itself; traced with strace: 6 per no-op build, dozens per `swift test`). Give each make
-# command a folder of its own under .build-tmp/ and remove it afterwards; tests that need a
-# temporary folder get one there too.
+# command a fresh folder of its own in the system temp folder and remove it afterwards; tests
+# that need a temporary folder get one there too. It must lie outside the checkout: tests of
+# runs outside a git repository use it.
 define in_own_tmpdir
-	@echo "$(1)"; d="$(CURDIR)/.build-tmp/$$$$"; mkdir -p "$$d"; TMPDIR="$$d" $(1); s=$$?; rm -rf "$$d"; exit $$s
+	@echo "$(1)"; d=$$(mktemp -d "$${TMPDIR:-/tmp}/repro-make.XXXXXX"); TMPDIR="$$d" $(1); s=$$?; rm -rf "$$d"; exit $$s
 endef
 
 .PHONY: all-results test deps data build golden bench bench-torch clean
