@@ -244,8 +244,8 @@ public enum InContextGDExperiment: Experiment {
                series: ["cosine.lsa2"], xLabel: "Adam step", yLabel: "mean cosine over validation tasks"),
         Figure(id: "training-softmax", title: "Causal softmax transformer: validation loss during training vs one GD step and ŷ = 0",
                series: ["train.softmax"], xLabel: "Adam step", yLabel: "½·MSE on validation tasks", yScale: .log),
-        Figure(id: "order-sensitivity", title: "Order sensitivity: share of each model's squared error that averaging over demonstration orders removes (1 GD, 2 LSA-1, 3 LSA-2, 4 online SGD, 5 softmax TF)",
-               series: ["order"], xLabel: "model", yLabel: "variance over orders / mean squared error (floored at 10⁻³⁶ for the log axis)", yScale: .log),
+        Figure(id: "order-sensitivity", title: "Order sensitivity: share of each model's squared error that averaging over demonstration orders removes",
+               series: ["order"], xLabel: "model (1 GD, 2 LSA-1, 3 LSA-2, 4 online SGD, 5 softmax TF)", yLabel: "variance over orders / mean squared error (floored at 10⁻³⁶ for the log axis)", yScale: .log),
     ]
 
     public static let setup = """
