@@ -314,7 +314,8 @@ public enum SVGPlot {
             if figure.xScale == .log || figure.yScale == .log { skipped += " and non-positive values on a log axis" }
             parts.append(skipped + " are left out and break the line.")
             if !missing.isEmpty { parts.append("Not recorded: \(missing.joined(separator: ", ")).") }
-            return parts
+            // 10.5 px text at about 5.9 px a character: 105 characters fill the width left of the legend.
+            return parts.flatMap { wrap($0, width: 105) }
         }
 
         func captionLines() -> [String] {
