@@ -187,7 +187,14 @@ public enum SVGPlot {
             let scaleNote = { (s: Figure.Scale) in s == .log ? " (log scale)" : "" }
             out.append(##"<text x="\##(n((left + right) / 2))" y="\##(n(bottom + 40))" text-anchor="middle" font-size="12">\##(escape((categories?.axisLabel ?? figure.xLabel) + scaleNote(figure.xScale)))</text>"##)
             let cy = (top + bottom) / 2
-            out.append(##"<text x="18" y="\##(n(cy))" text-anchor="middle" font-size="12" transform="rotate(-90 18 \##(n(cy)))">\##(escape(figure.yLabel + scaleNote(figure.yScale)))</text>"##)
+            // A label longer than the plot is tall (12 px text, about 6.6 px a character) takes two
+            // rotated lines, and is cut with "…" only beyond that.
+            var yLines = Self.wrap(figure.yLabel + scaleNote(figure.yScale), width: max(10, Int((bottom - top) / 6.6)))
+            if yLines.count > 2 { yLines = [yLines[0], TextTable.truncate(yLines[1...].joined(separator: " "), to: max(10, Int((bottom - top) / 6.6)))] }
+            for (i, line) in yLines.enumerated() {
+                let x = yLines.count == 1 ? 18.0 : 12.0 + 14.0 * Double(i)
+                out.append(##"<text x="\##(n(x))" y="\##(n(cy))" text-anchor="middle" font-size="12" transform="rotate(-90 \##(n(x)) \##(n(cy)))">\##(escape(line))</text>"##)
+            }
             if xAxis == nil || yAxis == nil {
                 out.append(##"<text x="\##(n((left + right) / 2))" y="\##(n(cy))" text-anchor="middle" font-size="13" fill="#666666">no finite data to plot</text>"##)
             }
