@@ -7,10 +7,17 @@ public enum ClaimsTable {
 
     /// The verdict as tables print it: sanity checks read "sanity check: passed".
     public static func verdict(_ result: ClaimResult) -> String {
-        switch (result.claim.role, result.verdict) {
-        case (.sanityCheck, .reproduced): "sanity check: passed"
-        case (.sanityCheck, let v): "sanity check: \(v == .notReproduced ? "failed" : v.rawValue)"
-        default: result.verdict.rawValue
+        verdict(result.verdict.rawValue, role: result.claim.role.rawValue)
+    }
+
+    /// The same for a verdict and role read back as text (a committed `results.json`): one
+    /// wording whether the row comes from the store or from the committed file.
+    public static func verdict(_ verdict: String, role: String) -> String {
+        guard role == ClaimRole.sanityCheck.rawValue else { return verdict }
+        switch verdict {
+        case Verdict.reproduced.rawValue: return "sanity check: passed"
+        case Verdict.notReproduced.rawValue: return "sanity check: failed"
+        default: return "sanity check: \(verdict)"
         }
     }
 
@@ -49,7 +56,7 @@ public enum ClaimsTable {
         t.alignments.append(.left)
         for (i, r) in results.enumerated() {
             t.rows[i][t.header.count - 2] = r.verdict == .notMeasured ? verdict(r) : "—"
-            t.rows[i].append(committed?.verdict(of: r.claim.id).map { ResultsWriter.verdictText($0, role: r.claim.role.rawValue) }
+            t.rows[i].append(committed?.verdict(of: r.claim.id).map { verdict($0, role: r.claim.role.rawValue) }
                              ?? "none committed")
         }
         return t.render() + "\nPreset \(preset) is a smoke test: too few seeds and steps to judge a claim, so it prints no verdicts. "

@@ -79,7 +79,7 @@ public enum ResultsWriter {
                                 + ["\(oldPassed)/\(oldChecks.count)"])
                 for c in old.claims {
                     let source = c.url.isEmpty ? TextTable.truncate(c.source, to: 60) : "[\(TextTable.truncate(c.source, to: 60))](\(c.url))"
-                    claimRows.append([link, c.id, source, c.paperValue, c.ours, verdictText(c.verdict, role: c.role) + " (committed)"])
+                    claimRows.append([link, c.id, source, c.paperValue, c.ours, ClaimsTable.verdict(c.verdict, role: c.role) + " (committed)"])
                 }
                 continue
             }
@@ -138,11 +138,6 @@ public enum ResultsWriter {
         out += TextTable(header: ["experiment", "claim", "source", "paper", "ours", "verdict"], rows: claimRows,
                          alignments: [.left, .left, .left, .left, .right, .left]).markdown()
         return out
-    }
-
-    /// A committed verdict as the tables print it (see `ClaimsTable.verdict`).
-    public static func verdictText(_ verdict: String, role: String) -> String {
-        role == ClaimRole.sanityCheck.rawValue ? "sanity check: \(verdict == Verdict.reproduced.rawValue ? "passed" : verdict)" : verdict
     }
 
     /// "[Doe 2025, Table 2](url)", or the plain text when there is no URL; text beyond

@@ -66,7 +66,7 @@ struct Show: ParsableCommand {
                 print("\ncommitted \(committed.preset) results (results/\(e.paper.id)/results.json, \(committed.seeds.count) seeds, "
                       + "\(committed.commits.joined(separator: "; "))): \(committed.verdictSummary)")
                 let rows = committed.claims.map { c in
-                    [c.id, c.paperValue, c.ours, c.interval, ResultsWriter.verdictText(c.verdict, role: c.role) + " (committed)"]
+                    [c.id, c.paperValue, c.ours, c.interval, ClaimsTable.verdict(c.verdict, role: c.role) + " (committed)"]
                 }
                 print(TextTable(header: ["claim", "paper", "ours", "interval", "verdict"], rows: rows,
                                 alignments: [.left, .left, .right, .left, .left]).render())
