@@ -89,6 +89,90 @@ class GPT(nn.Module):
         return self.head(self.ln(x))
 
 
+# The `lipschitz` experiment's step (LipschitzTrainingStep.swift): modula's GPT without layer norm,
+# Muon as lipschitz-transformers applies it, then the spectral soft cap on every matrix.
+YOU = [(3955 / 1024, -8306 / 1024, 5008 / 1024), (3735 / 1024, -6681 / 1024, 3463 / 1024),
+       (3799 / 1024, -6499 / 1024, 3211 / 1024), (4019 / 1024, -6385 / 1024, 2906 / 1024),
+       (2677 / 1024, -3029 / 1024, 1162 / 1024), (2172 / 1024, -1833 / 1024, 682 / 1024)]
+
+
+def orthogonalize_you(g):
+    x = g / (g.norm() + 1e-7)
+    transposed = x.size(0) > x.size(1)
+    if transposed:
+        x = x.T
+    for a, b, c in YOU:
+        A = x @ x.T
+        x = a * x + (b * A + c * A @ A) @ x
+    return x.T if transposed else x
+
+
+def soft_cap_alpha(w_max, update):
+    """The coupling root in beta = alpha k^2 of q(beta) = w_max/k by bisection (WeightConstraints.swift)."""
+    k = w_max + update
+    target, lo, hi = w_max / k, 0.0, 1.0
+    q = lambda b: 1 - b * b * (3 - 3 * b + b * b)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if q(mid) > target else (lo, mid)
+    return (lo + hi) / 2 / (k * k)
+
+
+class ModulaBlock(nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.q, self.k, self.v = (nn.Linear(d, d, bias=False) for _ in range(3))
+        self.proj = nn.Linear(d, d, bias=False)
+        self.fc, self.out = nn.Linear(d, 4 * d, bias=False), nn.Linear(4 * d, d, bias=False)
+
+    def forward(self, x, a):
+        B, T, D = x.shape
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        q, k, v = (t.view(B, T, self.heads, D // self.heads).transpose(1, 2) for t in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) / (D // self.heads)
+        att = att.masked_fill(torch.triu(torch.ones(T, T, dtype=torch.bool), 1), float("-inf")).softmax(-1)
+        y = (att @ v).transpose(1, 2).reshape(B, T, D)
+        x = (1 - a) * x + (a / 3) * self.proj(y)
+        return (1 - a) * x + (a / 1.1289) * self.out(F.gelu(self.fc(x), approximate="tanh"))
+
+
+class ModulaGPT(nn.Module):
+    def __init__(self, vocab=65, d=48, layers=2, heads=4):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, d)
+        self.blocks = nn.ModuleList(ModulaBlock(d, heads) for _ in range(layers))
+        self.head = nn.Linear(d, vocab, bias=False)
+
+    def forward(self, idx):
+        x = self.tok(idx)
+        a = 1 / (2 * len(self.blocks))
+        for b in self.blocks:
+            x = b(x, a)
+        return self.head(x)
+
+
+def modula_muon_soft_cap_step(model, buffers, lr, w_max):
+    with torch.no_grad():
+        for p in model.parameters():
+            buf = buffers.setdefault(p, torch.zeros_like(p))
+            buf.mul_(0.9).add_(p.grad, alpha=0.1)
+            if p is model.tok.weight:
+                rms = buf.pow(2).mean(1, keepdim=True).sqrt()
+                p.sub_(lr * buf / rms.clamp(min=1 / 16))
+                p.div_(p.pow(2).mean(1, keepdim=True).sqrt().clamp(min=1))
+                continue
+            fan_out, fan_in = p.shape
+            s2 = fan_out / fan_in
+            p.sub_(orthogonalize_you(buf), alpha=lr * s2 ** 0.5)
+            alpha = soft_cap_alpha(w_max, lr * 1.2) / s2
+            for sign in (-1, 1):
+                if fan_out <= fan_in:
+                    p.copy_(p + sign * alpha * (p @ p.T) @ p)
+                else:
+                    p.copy_(p + sign * alpha * p @ (p.T @ p))
+
+
 def time_steps(step, warmup, repetitions):
     for _ in range(warmup):
         step()
@@ -141,6 +225,18 @@ def main():
         adamw.step()
 
     results["gpt-adamw"] = time_steps(gpt_adamw, warmup, repetitions)
+
+    torch.manual_seed(0)
+    modula = ModulaGPT()
+    idx, targets = torch.randint(0, 65, (16, 32)), torch.randint(0, 65, (16, 32))
+    buffers = {}
+
+    def lipschitz_gpt():
+        modula.zero_grad(set_to_none=False)
+        F.cross_entropy(modula(idx).view(-1, 65), targets.view(-1)).backward()
+        modula_muon_soft_cap_step(modula, buffers, 0.1, 2.0)
+
+    results["lipschitz-gpt"] = time_steps(lipschitz_gpt, warmup, repetitions)
     blas = "MKL" if torch.backends.mkl.is_available() else "not MKL"
     print(json.dumps({"torch": torch.__version__, "blas": blas, "threads": torch.get_num_threads(), "cases": results}))
 

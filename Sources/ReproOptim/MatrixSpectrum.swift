@@ -112,7 +112,7 @@ public enum MatrixSpectrum {
     /// The estimate never exceeds the truth: σ̂ = ‖W·v‖ for a unit v is a Rayleigh quotient, so
     /// σ̂ ≤ σ_max in exact arithmetic, and it converges at the rate (σ₂/σ₁)^(2·iterations). This
     /// is `_power_iterate` of lipschitz-transformers `modula/atom.py` (16 iterations there), in
-    /// Float64.
+    /// Float64. The start vector returned (v or u) is always a unit vector, even for W = 0.
     public static func powerIteration(_ w: [Float], rows: Int, cols: Int, start: [Double], iterations: Int)
         -> (u: [Double], sigma: Double, v: [Double]) {
         let wide = rows < cols
@@ -132,8 +132,12 @@ public enum MatrixSpectrum {
         }
         var x = normalised(start).0
         for _ in 0..<iterations {
-            x = wide ? normalised(times(times(x, transpose: true), transpose: false)).0
-                     : normalised(times(times(x, transpose: false), transpose: true)).0
+            let (next, norm) = wide ? normalised(times(times(x, transpose: true), transpose: false))
+                                    : normalised(times(times(x, transpose: false), transpose: true))
+            // A zero iterate (x in W's null space, or W = 0) keeps the last unit vector, so a warm
+            // start never decays to zero and σ̂ comes out 0 below.
+            if norm == 0 { break }
+            x = next
         }
         if wide {
             let (v, sigma) = normalised(times(x, transpose: true))
