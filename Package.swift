@@ -6,11 +6,12 @@ import PackageDescription
 // `public enum <Name>Experiment: Experiment`. The registry plugin picks it up from here.
 let experiments: [Target] = [
     experiment("NewtonSchulz", uses: ["ReproOptim", "ReproData"]),
-    experiment("MuonCompute", uses: ["ReproOptim", "ReproData"]),
+    experiment("MuonCompute", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("InContextGD", uses: ["ReproOptim", "ReproData"]),
-    experiment("WeightDecay", uses: ["ReproOptim", "ReproData"]),
-    experiment("CriticalBatch", uses: ["ReproOptim", "ReproData"]),
+    experiment("WeightDecay", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
+    experiment("CriticalBatch", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("ErrorBars", uses: []),
+    experiment("HPTransfer", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
 ]
 
 // MARK: - Shared settings
@@ -54,6 +55,8 @@ let package = Package(
         .target(name: "ReproNumerics", dependencies: ["CReproBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "ReproOptim", dependencies: ["ReproNumerics", "CReproBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "ReproData", dependencies: ["ReproKit", "ReproNumerics", "CReproZlib"]),
+        // The learning-rate (hyperparameter) sweep and the training loop the experiments share.
+        .target(name: "ReproTraining", dependencies: ["ReproNumerics", "ReproOptim", "ReproData"]),
 
         // Registry: generated from the experiment targets by the build-tool plugin.
         .executableTarget(name: "RegistryGen", dependencies: ["CReproGit2"]),
@@ -79,9 +82,10 @@ let package = Package(
         .testTarget(name: "ReproReportTests", dependencies: ["ReproReport", "ReproTestSupport"]),
         .testTarget(name: "ReproNumericsTests", dependencies: ["ReproNumerics"]),
         .testTarget(name: "ReproOptimTests", dependencies: ["ReproOptim", "ReproNumerics", "CReproBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .testTarget(name: "ReproTrainingTests", dependencies: ["ReproTraining", "ReproNumerics", "ReproOptim", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "ReproDataTests", dependencies: ["ReproData", "ReproKit", "ReproNumerics", "CReproZlib", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "CLITests", dependencies: ["ReproTestSupport"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["ReproRegistry", "ReproKit", "ReproNumerics", "ReproRunner", "ReproTestSupport"] + experiments.map { .target(name: $0.name) },
+        .testTarget(name: "ExperimentTests", dependencies: ["ReproRegistry", "ReproKit", "ReproNumerics", "ReproRunner", "ReproTestSupport", "ReproTraining"] + experiments.map { .target(name: $0.name) },
                     // Golden files are read from the source tree by path, not bundled.
                     exclude: ["Golden"]),
     ] + experiments

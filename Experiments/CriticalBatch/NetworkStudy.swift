@@ -2,6 +2,7 @@ import Foundation
 import ReproData
 import ReproNumerics
 import ReproOptim
+import ReproTraining
 
 /// The optimisers of the network part, constant learning rate, no schedule.
 ///
@@ -68,31 +69,36 @@ struct NetworkStudy {
     /// `maxSteps`, `cap` itself (censored) when the run passes `cap` < `maxSteps`.
     func stepsToTarget(_ kind: NetworkOptimizer, lr: Double, batch: Int, cap: Int, maxSteps: Int,
                        checkpoints: (_ step: Int, _ model: MLP) -> Void = { _, _ in },
-                       cancellation: () throws -> Void) rethrows -> Double {
+                       cancellation: () throws -> Void) throws -> Double {
         let model = model()
         var optimizer = kind.make()
         var batches = BatchSampler(count: train.count, batchSize: batch, seed: seed)
         let every = max(1, (probeExamples + batch - 1) / batch)
         var previous = (step: 0, loss: loss(model, on: probe))
         let limit = min(cap, maxSteps)
-        for step in 1...max(1, limit) {
-            checkpoints(step - 1, model)
-            let l = loss(model, on: train.gathering(batches.next()), backward: true)
-            do {
-                try DivergenceError.check(loss: Float(l))
-                try optimizer.step(model.parameters, lr: Float(lr))
-            } catch { return .infinity }
-            if step % every == 0 || step == limit {
+        var result: Double?
+        let outcome = try TrainingLoop(steps: max(1, limit), cancellationInterval: every).run(
+            parameters: model.parameters, optimizer: &optimizer, lr: Float(lr),
+            beforeStep: { checkpoints($0, model) },
+            loss: { _, tape in
+                let data = train.gathering(batches.next())
+                return tape.crossEntropy(model.forward(tape.constant(data.images), on: tape), labels: data.labels.map(Int32.init))
+            },
+            afterStep: { step in
+                guard step % every == 0 || step == limit else { return true }
                 let current = loss(model, on: probe)
-                if !current.isFinite { return .infinity }
+                if !current.isFinite { result = .infinity; return false }
                 if current <= target {
                     let fraction = (log(previous.loss) - log(target)) / (log(previous.loss) - log(current))
-                    return Double(previous.step) + fraction * Double(step - previous.step)
+                    result = Double(previous.step) + fraction * Double(step - previous.step)
+                    return false
                 }
                 previous = (step, current)
-                try cancellation()
-            }
-        }
+                return true
+            },
+            cancellation: cancellation)
+        if outcome.diverged { return .infinity }
+        if let result { return result }
         return limit < maxSteps ? Double(limit) : .infinity
     }
 

@@ -3,6 +3,7 @@ import ReproData
 import ReproKit
 import ReproNumerics
 import ReproOptim
+import ReproTraining
 
 /// How much of AdamW's compute does Muon need to reach AdamW's loss? Four sources disagree by
 /// about 2× (Mehta et al. 48–52 %, Moonshot ≈ 2×, Jordan ≈ 1.5× samples, Essential AI 10–15 %
@@ -304,8 +305,8 @@ public enum MuonComputeExperiment: Experiment {
                  note: "AdamW − Muon at equal steps N₀, both tuned, same seed (a paired difference); > 0: Muon ahead")
         m.record("\(p)lr.adamw", Double(o.adamW.bestLR))
         m.record("\(p)lr.muon", Double(o.muon.bestLR))
-        m.record("\(p)lr.adamw.on_edge", o.adamW.onEdge ? 1 : 0)
-        m.record("\(p)lr.muon.on_edge", o.muon.onEdge ? 1 : 0)
+        m.record("\(p)lr.adamw.on_edge", o.adamW.censored ? 1 : 0)
+        m.record("\(p)lr.muon.on_edge", o.muon.censored ? 1 : 0)
         m.record("\(p)muon.optimizer_overhead", o.muonOverhead, exact: true, note: "Muon step FLOPs (incl. NS) / model step FLOPs")
         m.record("\(p)muon.optimizer_equivalent_tokens", o.muonOverhead * Double(study.batchSize * study.model.predictionsPerWindow),
                  exact: true, note: "tokens whose model FLOPs equal one Muon optimiser step (Newton–Schulz dominates); overhead at B tokens/step = this / B")
@@ -316,8 +317,8 @@ public enum MuonComputeExperiment: Experiment {
                         ys: [.init("AdamW", o.adamW.bestResult.curve.map(\.loss)),
                              .init("Muon", o.muon.bestResult.curve.map(\.loss))]))
         for (name, sweep) in [("adamw", o.adamW), ("muon", o.muon)] {
-            m.record(Series(name: "\(p)lr_sweep.\(name)", x: .init("learning rate", sweep.points.map { Double($0.lr) }),
-                            ys: [.init("final validation loss", sweep.points.map { $0.result.diverged ? .nan : $0.result.finalLoss })]))
+            m.record(Series(name: "\(p)lr_sweep.\(name)", x: .init("learning rate", sweep.points.map(\.x)),
+                            ys: [.init("final validation loss", sweep.points.map { $0.outcome.diverged ? .nan : $0.outcome.finalLoss })]))
         }
         m.record(Series(name: "\(p)budget", x: .init("Muon steps / N₀", o.budgets.map { Double($0.steps) / Double(study.referenceSteps) }),
                         ys: [.init("Muon final loss", o.budgets.map(\.loss)),
@@ -325,8 +326,8 @@ public enum MuonComputeExperiment: Experiment {
         var rows: [[String]] = []
         for (name, sweep) in [("AdamW", o.adamW), ("Muon", o.muon)] {
             for point in sweep.points {
-                rows.append([name, fmt(Double(point.lr)), "\(study.referenceSteps)", fmt(point.result.finalLoss),
-                             point.lr == sweep.bestLR ? "best" : ""])
+                rows.append([name, fmt(point.x), "\(study.referenceSteps)", fmt(point.outcome.finalLoss),
+                             point.k == sweep.best ? "best" : ""])
             }
         }
         for b in o.budgets where b.fraction != 1 {

@@ -1,4 +1,5 @@
 import ReproKit
+import ReproTraining
 
 /// One setting of the comparison (a model, a batch size, a reference budget N₀) and its LR grids.
 public struct Study: Codable, Sendable, Equatable {
@@ -95,12 +96,8 @@ struct StudyRunner {
 
     mutating func run() throws -> StudyOutcome {
         let n0 = study.referenceSteps
-        let adamW = try LearningRateSweep(grid: study.adamWGrid, extensions: gridExtensions) {
-            try one(.adamW, lr: $0, steps: n0, curve: true)
-        }
-        let muon = try LearningRateSweep(grid: study.muonGrid, extensions: gridExtensions) {
-            try one(.muon, lr: $0, steps: n0, curve: true)
-        }
+        let adamW = try sweep(.adamW, grid: study.adamWGrid)
+        let muon = try sweep(.muon, grid: study.muonGrid)
         let target = adamW.bestResult.finalLoss
         var budgets: [(fraction: Double, steps: Int, loss: Double)] = [(1, n0, muon.bestResult.finalLoss)]
         func add(_ f: Double) throws {
@@ -123,6 +120,19 @@ struct StudyRunner {
         budgets.sort { $0.fraction < $1.fraction }
         return StudyOutcome(adamW: adamW, muon: muon, target: target, budgets: budgets, crossing: crossing,
                             extendedBudgets: extended)
+    }
+
+    /// Step 1: `kind`'s peak rate at N₀ on the factor-2 lattice through `grid` (which must lie on
+    /// it), extended by one rate at a time while the best sits on an edge (`gridExtensions` at
+    /// most). A diverged run has loss +∞.
+    private mutating func sweep(_ kind: OptimizerKind, grid: [Float]) throws -> LearningRateSweep {
+        let lattice = LogLattice(anchor: Double(grid[0]), ratio: 2)
+        precondition(grid.indices.allSatisfy { Float(lattice.value($0)) == grid[$0] }, "a learning-rate grid must be a factor-2 lattice")
+        var sweep = LearningRateSweep(lattice: lattice, objective: \.finalLoss)
+        let n0 = study.referenceSteps
+        try sweep.evaluate(grid.indices) { try one(kind, lr: Float($0), steps: n0, curve: true) }
+        try sweep.extend(margin: 1, maxPerSide: gridExtensions) { try one(kind, lr: Float($0), steps: n0, curve: true) }
+        return sweep
     }
 
     /// Steps at which `kind`, at peak rate `lr`, first reaches `target`, as a fraction of N₀:
@@ -150,6 +160,14 @@ struct StudyRunner {
         context.progress(done, of: max(done, planned), "\(study.name.isEmpty ? "main" : study.name): \(kind.rawValue) lr \(lr) × \(steps) steps")
         return result
     }
+}
+
+/// A learning-rate sweep of whole training runs, judged by their final validation loss.
+typealias LearningRateSweep = LatticeSweep<RunResult>
+
+extension LatticeSweep<RunResult> {
+    var bestLR: Float { Float(bestValue) }
+    var bestResult: RunResult { bestOutcome }
 }
 
 /// Where a loss-vs-budget curve first falls to a target, found with few runs: bisection on a

@@ -2,6 +2,7 @@ import Foundation
 import ReproData
 import ReproNumerics
 import ReproOptim
+import ReproTraining
 
 /// Which optimiser a run uses. Both share β = (0.9, 0.95), ε = 1e-8 and no weight decay.
 ///
@@ -56,44 +57,33 @@ struct RunResult {
 }
 
 /// Trains a fresh model (initialised from the trial's seed) for `steps` steps with `optimizer`
-/// at peak rate `lr`. The batches come from `RNG(seed, .batches)`, so every run of one trial sees
-/// the same windows in the same order: runs differ only in optimiser, rate and length.
-/// `curvePoints` > 0 adds that many evenly spaced validation evaluations.
+/// at peak rate `lr` on the shared loop (`TrainingLoop`, the setting's warm-up + cosine schedule).
+/// The batches come from `RNG(seed, .batches)`, so every run of one trial sees the same windows
+/// in the same order: runs differ only in optimiser, rate and length. `curvePoints` > 0 adds that
+/// many evenly spaced validation evaluations (excluded from the wall time).
 func train(_ setting: RunSetting, optimizer kind: OptimizerKind, lr: Float, steps: Int, curvePoints: Int = 0,
            cancellation: () throws -> Void) throws -> RunResult {
     let model = setting.model.instantiate(vocabulary: setting.vocabulary, seed: setting.seed)
     var optimizer = kind.make()
     let parameters = model.parameters
-    let schedule = setting.schedule(steps: steps)
     var rng = RNG(seed: setting.seed, stream: RNG.Stream.batches)
-    let tape = Tape()
     let every = curvePoints > 0 ? max(1, steps / curvePoints) : 0
     var curve: [(step: Int, loss: Double)] = []
     let clock = ContinuousClock(), start = clock.now
     var evaluating = Duration.zero
-    var diverged = false
-    for t in 0..<steps {
-        let batch = TokenBatch.random(from: setting.train, batchSize: setting.batchSize, context: setting.model.context, rng: &rng)
-        tape.reset()
-        for p in parameters { p.zeroGrad() }
-        let loss = model.loss(batch, on: tape)
-        tape.backward(loss)
-        do {
-            try DivergenceError.check(loss: loss.value.data[0])
-            try optimizer.step(parameters, lr: lr * schedule.multiplier(step: t, of: steps))
-        } catch {
-            diverged = true
-            break
-        }
-        if every > 0, (t + 1) % every == 0 || t + 1 == steps, curve.last?.step != t + 1 {
+    let loop = TrainingLoop(steps: steps, schedule: setting.schedule(steps: steps))
+    let outcome = try loop.run(parameters: parameters, optimizer: &optimizer, lr: lr, loss: { _, tape in
+        model.loss(TokenBatch.random(from: setting.train, batchSize: setting.batchSize, context: setting.model.context, rng: &rng), on: tape)
+    }, afterStep: { done in
+        if every > 0, done % every == 0 || done == steps, curve.last?.step != done {
             let before = clock.now
-            curve.append((t + 1, model.evaluate(setting.validation, chunk: setting.evaluationChunk)))
+            curve.append((done, model.evaluate(setting.validation, chunk: setting.evaluationChunk)))
             evaluating += clock.now - before
         }
-        if t % 16 == 0 { try cancellation() }
-    }
+        return true
+    }, cancellation: cancellation)
     let seconds = (clock.now - start - evaluating) / .seconds(1)
-    let final = diverged ? Double.infinity
+    let final = outcome.diverged ? Double.infinity
         : curve.last?.step == steps ? curve.last!.loss : model.evaluate(setting.validation, chunk: setting.evaluationChunk)
     return RunResult(finalLoss: final.isFinite ? final : .infinity, curve: curve, seconds: seconds,
                      modelFlopsPerStep: model.stepFlops(windows: setting.batchSize),

@@ -2,6 +2,7 @@ import Foundation
 import ReproData
 import ReproNumerics
 import ReproOptim
+import ReproTraining
 
 /// How the learning rate of the width×width matrices follows the width.
 enum WidthScaling: String, Codable, Sendable {
@@ -100,31 +101,26 @@ struct TrainingSetting: Codable, Sendable, Equatable {
     func testLoss(train: LabelledImages, test: LabelledImages, weightDecay: Double, seed: UInt64,
                   cancellation: () throws -> Void) throws -> Double {
         let model = model(inputs: train.images.cols, classes: train.classCount, seed: seed)
-        var optimizer = Adam.adamW(weightDecay: Float(otherDecay(weightDecay)), groups: groups(for: model, weightDecay: weightDecay))
+        var optimizer: any Optimizer = Adam.adamW(weightDecay: Float(otherDecay(weightDecay)), groups: groups(for: model, weightDecay: weightDecay))
         var batches = BatchSampler(count: train.count, batchSize: batchSize, seed: seed)
-        let parameters = model.parameters
-        let tape = Tape()
         let perEpoch = batches.batchesPerEpoch, steps = epochs * perEpoch
         let averageFrom = (epochs - max(1, min(averagedEpochs, epochs))) * perEpoch
         var tailLoss = 0.0, tailCount = 0
-        for t in 0..<steps {
-            let batch = train.gathering(batches.next())
-            tape.reset()
-            model.zeroGrad()
-            let loss = tape.crossEntropy(model.forward(tape.constant(batch.images), on: tape), labels: batch.labels.map(Int32.init))
-            tape.backward(loss)
-            do {
-                try DivergenceError.check(loss: loss.value.data[0])
-                try optimizer.step(parameters, lr: Float(lr))
-            } catch {
-                return .infinity
-            }
-            if t % 32 == 0 { try cancellation() }
-            if t + 1 > averageFrom && (t + 1) % perEpoch == 0 {
-                tailLoss += Self.meanCrossEntropy(model, on: test)
-                tailCount += 1
-            }
-        }
+        let outcome = try TrainingLoop(steps: steps, cancellationInterval: 32).run(
+            parameters: model.parameters, optimizer: &optimizer, lr: Float(lr),
+            loss: { _, tape in
+                let batch = train.gathering(batches.next())
+                return tape.crossEntropy(model.forward(tape.constant(batch.images), on: tape), labels: batch.labels.map(Int32.init))
+            },
+            afterStep: { done in
+                if done > averageFrom && done % perEpoch == 0 {
+                    tailLoss += Self.meanCrossEntropy(model, on: test)
+                    tailCount += 1
+                }
+                return true
+            },
+            cancellation: cancellation)
+        if outcome.diverged { return .infinity }
         let mean = tailLoss / Double(tailCount)
         return mean.isFinite ? mean : .infinity
     }

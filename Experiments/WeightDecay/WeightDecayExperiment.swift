@@ -3,6 +3,7 @@ import ReproData
 import ReproKit
 import ReproNumerics
 import ReproOptim
+import ReproTraining
 import ReproStats
 
 /// How should AdamW's weight decay scale with data and width? Wang & Aitchison (ICML 2025) read
@@ -273,17 +274,15 @@ public enum WeightDecayExperiment: Experiment {
         let dataTask = try task(data.task, largest: data.sizes.max()!, seed: trial.seed)
         let widthTask = data.task == widthSweep.task && widthSweep.size <= data.sizes.max()!
             ? dataTask : try task(widthSweep.task, largest: widthSweep.size, seed: trial.seed)
-        let wideGrid = (0..<config.gridPoints).map { config.gridLowest * pow(gridRatio, Double($0)) }
+        let lattice = LogLattice(anchor: config.gridLowest, ratio: gridRatio)
         let sweeps = data.sizes.count + 2 * widthSweep.widths.count
         var done = 0
         /// A sweep from the preset's wide grid (`guess` nil) or from a window around `guess`.
         func sweep(_ setting: TrainingSetting, on task: ClassificationTask, examples: Int, from guess: Double?,
                    note: String) throws -> WeightDecaySweep {
             let train = task.training(examples)
-            let grid = guess.map {
-                WeightDecaySweep.window(around: $0, anchor: config.gridLowest, ratio: gridRatio, margin: config.gridMargin)
-            } ?? wideGrid
-            let result = try WeightDecaySweep(grid: grid, ratio: gridRatio, margin: config.gridMargin,
+            let start = guess.map { Array(lattice.indices(around: $0, margin: config.gridMargin)) } ?? Array(0..<config.gridPoints)
+            let result = try WeightDecaySweep(lattice: lattice, start: start, margin: config.gridMargin,
                                               extensions: config.gridExtensions) { lambda in
                 context.progress(done, of: sweeps, "\(note), λ = \(String(format: "%.3g", lambda))")
                 return try setting.testLoss(train: train, test: task.test, weightDecay: lambda, seed: trial.seed,

@@ -15,7 +15,16 @@ import ReproNumerics
 public protocol Optimizer: Sendable {
     /// One update of every parameter in `parameters` from its current `grad`.
     mutating func step(_ parameters: [Parameter], lr: Float) throws(DivergenceError)
+    /// One update that may also use the mini-batch loss f(w_t) of the gradients being applied
+    /// (Momo's truncated model of the loss needs it); by default the loss is ignored.
+    mutating func step(_ parameters: [Parameter], lr: Float, loss: Float) throws(DivergenceError)
     /// Floating-point operations of one `step` over `parameters` (multiply, add, divide,
     /// square root each count one; a matrix product of m×k by k×n counts 2·m·n·k).
     func flops(for parameters: [Parameter]) -> Double
+}
+
+extension Optimizer {
+    public mutating func step(_ parameters: [Parameter], lr: Float, loss: Float) throws(DivergenceError) {
+        try step(parameters, lr: lr)
+    }
 }

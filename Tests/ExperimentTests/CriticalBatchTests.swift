@@ -88,18 +88,6 @@ struct CriticalBatchUnitTests {
         #expect(result.evaluations.count <= 12, "\(result.evaluations.count)")
     }
 
-    @Test("The least-squares parabola's vertex: exact on a parabola, averaging noise over five points")
-    func parabolaVertex() throws {
-        let x: [Double] = [-2, -1, 0, 1, 2]
-        let vertex = try #require(LearningRateSearch.parabolaVertex(x, x.map { 3 + 2 * ($0 - 0.4) * ($0 - 0.4) }))
-        #expect(vertex.isApproximatelyEqual(to: 0.4, relativeTolerance: 1e-12))
-        #expect(LearningRateSearch.parabolaVertex(x, x.map { -$0 * $0 }) == nil)
-        // Three points: the interpolating parabola, as the old three-point rule.
-        let three = try #require(LearningRateSearch.parabolaVertex([-1, 0, 1], [2, 1, 1.5]))
-        let interpolated: Double = (2 - 1.5) / (2 * (2 - 2 + 1.5))  // (y₋ − y₊) / 2(y₋ − 2y₀ + y₊)
-        #expect(three.isApproximatelyEqual(to: interpolated, relativeTolerance: 1e-12))
-    }
-
     @Test("The exponent window has no fallback: fewer than three batch sizes at or below B_crit/4 is unusable")
     func exponentWindow() {
         let batches: [Double] = [1, 2, 4, 8, 16, 64]

@@ -8,61 +8,6 @@ import Testing
 
 @Suite("weight-decay experiment: numerics of the protocol")
 struct WeightDecayNumericsTests {
-    @Test("The least-squares parabola's vertex is exact on a parabola, with three or five points")
-    func vertexOfExactParabola() throws {
-        let f = { (x: Double) in 3 * (x - 0.7) * (x - 0.7) + 2 }
-        let three = try #require(parabolicVertex([0, 0.5, 1.3].map { (x: $0, y: f($0)) }))
-        #expect(three.isApproximatelyEqual(to: 0.7, absoluteTolerance: 1e-12))
-        let five = try #require(parabolicVertex([-0.4, 0, 0.5, 1.3, 2].map { (x: $0, y: f($0)) }))
-        #expect(five.isApproximatelyEqual(to: 0.7, absoluteTolerance: 1e-12))
-        #expect(parabolicVertex([(0, 0), (1, 1), (2, 2)]) == nil, "a line has no vertex")
-        #expect(parabolicVertex([(0, 0), (1, 1), (2, 0)]) == nil, "a cap has no minimum")
-        #expect(parabolicVertex([(0, 0), (1, 1)]) == nil, "two points fix no parabola")
-    }
-
-    @Test("Noise on one loss moves the five-point vertex less than the three-point vertex")
-    func fivePointsAreSmoother() throws {
-        let xs = [-2.0, -1, 0, 1, 2].map { $0 * log(2.0.squareRoot()) }
-        let clean = xs.map { (x: $0, y: $0 * $0) }
-        var noisy = clean
-        noisy[3].y += 0.01
-        let shift3 = try abs(#require(parabolicVertex(Array(noisy[1...3]))) - #require(parabolicVertex(Array(clean[1...3]))))
-        let shift5 = try abs(#require(parabolicVertex(noisy)) - #require(parabolicVertex(clean)))
-        #expect(shift5 < shift3)
-    }
-
-    @Test("A sweep extends its grid until the optimum has `margin` neighbours a side and recovers the exact λ* of a parabola in ln λ")
-    func sweepExtendsAndRefines() {
-        var runs: [Double] = []
-        let sweep = WeightDecaySweep(grid: [0.1, 0.1 * 2.0.squareRoot(), 0.2], ratio: 2.0.squareRoot(), margin: 2, extensions: 12) { lambda in
-            runs.append(lambda)
-            return (log(lambda) - log(5)) * (log(lambda) - log(5))
-        }
-        #expect(!sweep.censored)
-        #expect(abs(sweep.lambdaStar - 5) < 1e-9 * 5)
-        #expect(runs.count == sweep.points.count && sweep.points.count > 3, "points were added above the initial grid")
-        #expect(sweep.best >= 2 && sweep.points.count - 1 - sweep.best >= 2, "two evaluated neighbours on each side")
-        #expect(sweep.points.map(\.lambda) == sweep.points.map(\.lambda).sorted())
-    }
-
-    @Test("Where a sweep starts changes its cost, not its optimum")
-    func sweepStartDoesNotMatter() {
-        let loss = { (lambda: Double) in abs(log(lambda) - log(0.3)) + 0.2 * (log(lambda) - log(0.3)) * (log(lambda) - log(0.3)) }
-        let r = 2.0.squareRoot()
-        let low = WeightDecaySweep(grid: WeightDecaySweep.window(around: 0.01, anchor: 1, ratio: r, margin: 2), ratio: r, margin: 2, extensions: 20, run: loss)
-        let high = WeightDecaySweep(grid: WeightDecaySweep.window(around: 8, anchor: 1, ratio: r, margin: 2), ratio: r, margin: 2, extensions: 20, run: loss)
-        #expect(!low.censored && !high.censored)
-        #expect(low.lambdaStar.isApproximatelyEqual(to: high.lambdaStar, relativeTolerance: 1e-9))
-    }
-
-    @Test("A sweep whose loss keeps falling is censored at its extended edge, after exactly `extensions` additions")
-    func sweepCensors() {
-        let sweep = WeightDecaySweep(grid: [1, 2, 4], ratio: 2, margin: 2, extensions: 3) { -$0 }
-        #expect(sweep.censored)
-        #expect(sweep.lambdaStar == 32)
-        #expect(sweep.points.count == 6)
-    }
-
     @Test("τ_epoch = B/(ηλN) and its inverse agree")
     func timescaleRoundTrip() {
         let tau = EMATimescale.epochs(lr: 3e-3, weightDecay: 0.5, batchSize: 100, examples: 4000)

@@ -5,9 +5,8 @@
 /// three points the parabola interpolates them (the classic three-point vertex). Returns `nil`
 /// when a ≤ 0 (no minimum: a line or a cap), the system is singular, or any input is
 /// non-finite. Exact up to rounding for points on a parabola; with more than three noisy points
-/// the vertex moves less when one loss changes than the three-point vertex does, which is why
-/// the sweeps use five.
-func parabolicVertex(_ points: [(x: Double, y: Double)]) -> Double? {
+/// the vertex moves less when one value changes than the three-point vertex does.
+public func parabolicVertex(_ points: [(x: Double, y: Double)]) -> Double? {
     guard points.count >= 3, points.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return nil }
     let n = Double(points.count)
     let mean = points.reduce(0) { $0 + $1.x } / n

@@ -1,41 +1,5 @@
 import Foundation
 
-/// A learning-rate sweep on a factor-2 grid whose best point may not sit on the edge.
-///
-/// Runs every rate of `grid`; while the lowest final loss is at the smallest (largest) rate, adds
-/// half the smallest (twice the largest) rate, at most `extensions` times. A diverged run counts
-/// as loss +∞. `onEdge` reports a best point still on the edge after the extensions, so the
-/// report can say the optimum was not bracketed.
-struct LearningRateSweep {
-    var points: [(lr: Float, result: RunResult)]
-    var best: Int
-    var onEdge: Bool
-
-    var bestLR: Float { points[best].lr }
-    var bestResult: RunResult { points[best].result }
-
-    init(grid: [Float], extensions: Int, run: (Float) throws -> RunResult) throws {
-        var points = try grid.sorted().map { ($0, try run($0)) }
-        var added = 0
-        func lowest() -> Int { points.indices.min { points[$0].1.finalLoss < points[$1].1.finalLoss }! }
-        while added < extensions {
-            let b = lowest()
-            if b == 0 {
-                points.insert((points[0].0 / 2, try run(points[0].0 / 2)), at: 0)
-            } else if b == points.count - 1 {
-                let lr = points[b].0 * 2
-                points.append((lr, try run(lr)))
-            } else {
-                break
-            }
-            added += 1
-        }
-        self.points = points
-        best = lowest()
-        onEdge = best == 0 || best == points.count - 1
-    }
-}
-
 /// Where Muon's final loss, as a function of its step budget, first falls to the target.
 ///
 /// Budgets are fractions f of the reference N₀ with losses L(f). With fᵢ the smallest budget

@@ -1,7 +1,8 @@
 import ReproData
 import ReproNumerics
 
-/// The two character-level language models of the study, behind one interface: a loss on a
+/// The two character-level language models of muon-compute (and of the experiments that reuse
+/// its setting), behind one interface: a loss on a
 /// batch of windows, the parameters, and the matmul FLOPs of one training step.
 ///
 /// - `gpt`: `CharGPT` (pre-norm blocks, causal softmax attention, untied head), next-character
@@ -35,7 +36,7 @@ public enum ModelSpec: Codable, Sendable, Equatable {
         }
     }
 
-    func instantiate(vocabulary: Int, seed: UInt64) -> any LanguageModel {
+    public func instantiate(vocabulary: Int, seed: UInt64) -> any LanguageModel {
         switch self {
         case let .gpt(d, layers, heads, context):
             GPTModel(CharGPT(GPTConfig(vocabulary: vocabulary, context: context, dimension: d, layers: layers, heads: heads),
@@ -47,7 +48,7 @@ public enum ModelSpec: Codable, Sendable, Equatable {
 }
 
 /// A model trained by next-character prediction on `TokenBatch` windows.
-protocol LanguageModel: AnyObject {
+public protocol LanguageModel: AnyObject {
     var parameters: [Parameter] { get }
     /// Mean cross-entropy (nats per predicted character) of `batch`, recorded on `tape`.
     func loss(_ batch: TokenBatch, on tape: Tape) -> Variable
@@ -62,7 +63,7 @@ protocol LanguageModel: AnyObject {
 
 extension LanguageModel {
     /// Mean loss over `windows` without recording gradients, in chunks of `chunk` windows.
-    func evaluate(_ windows: TokenBatch, chunk: Int) -> Double {
+    public func evaluate(_ windows: TokenBatch, chunk: Int) -> Double {
         let tape = Tape(recording: false)
         var total = 0.0, count = 0
         var start = 0
@@ -79,21 +80,21 @@ extension LanguageModel {
     }
 }
 
-final class GPTModel: LanguageModel {
-    let model: CharGPT
-    init(_ model: CharGPT) { self.model = model }
+public final class GPTModel: LanguageModel {
+    public let model: CharGPT
+    public init(_ model: CharGPT) { self.model = model }
 
-    var parameters: [Parameter] { model.parameters }
-    var predictionsPerWindow: Int { model.config.context }
+    public var parameters: [Parameter] { model.parameters }
+    public var predictionsPerWindow: Int { model.config.context }
 
-    func loss(_ batch: TokenBatch, on tape: Tape) -> Variable {
+    public func loss(_ batch: TokenBatch, on tape: Tape) -> Variable {
         model.loss(batch.inputs, targets: batch.targets, batch: batch.batchSize, on: tape)
     }
 
     /// Per token: every linear layer 2·in·out (Q, K, V, O: 4·2d²; MLP 2·2·4d²; head 2·d·V); per
     /// sequence of length T, causal attention visits T(T+1)/2 query–key pairs, each costing 2·d
     /// for Q·Kᵀ and 2·d for P·V summed over heads.
-    func stepFlops(windows: Int) -> Double {
+    public func stepFlops(windows: Int) -> Double {
         let c = model.config
         let (d, t, v) = (Double(c.dimension), Double(c.context), Double(c.vocabulary))
         let linearPerToken = Double(c.layers) * (8 * d * d + 16 * d * d) + 2 * d * v
@@ -106,23 +107,23 @@ final class GPTModel: LanguageModel {
 /// Embedding [V, e] of each of the k previous characters, concatenated to k·e, then
 /// Linear(k·e → h), GELU, Linear(h → h), GELU, head Linear(h → V). Roles: the table is an
 /// `.embedding`, the two inner weights `.hiddenMatrix` (Muon), the last `.head`, biases `.vector`.
-final class CharMLP: LanguageModel {
-    let table: Embedding
-    let network: MLP
-    let context: Int
+public final class CharMLP: LanguageModel {
+    public let table: Embedding
+    public let network: MLP
+    public let context: Int
 
-    init(vocabulary: Int, context: Int, embedding: Int, hidden: Int, seed: UInt64) {
+    public init(vocabulary: Int, context: Int, embedding: Int, hidden: Int, seed: UInt64) {
         var rng = RNG(seed: seed, stream: RNG.Stream.initialisation)
         self.context = context
         table = Embedding("embedding", count: vocabulary, dimension: embedding, rng: &rng)
         network = MLP(sizes: [context * embedding, hidden, hidden, vocabulary], activation: .gelu, rng: &rng)
     }
 
-    var parameters: [Parameter] { table.parameters + network.parameters }
-    var predictionsPerWindow: Int { 1 }
+    public var parameters: [Parameter] { table.parameters + network.parameters }
+    public var predictionsPerWindow: Int { 1 }
 
     /// The label of window b is the character after it: `targets[b·k + k − 1]`.
-    func loss(_ batch: TokenBatch, on tape: Tape) -> Variable {
+    public func loss(_ batch: TokenBatch, on tape: Tape) -> Variable {
         let b = batch.batchSize
         let embedded = table.forward(batch.inputs, shape: [b, context], on: tape)
         let logits = network.forward(tape.reshape(embedded, [b, context * table.table.value.cols]), on: tape)
@@ -130,7 +131,7 @@ final class CharMLP: LanguageModel {
         return tape.crossEntropy(logits, labels: labels)
     }
 
-    func stepFlops(windows: Int) -> Double {
+    public func stepFlops(windows: Int) -> Double {
         let perWindow = network.layers.reduce(0.0) { $0 + 2 * Double($1.weight.value.count) }
         return 3 * Double(windows) * perWindow
     }
