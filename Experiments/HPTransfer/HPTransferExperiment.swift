@@ -80,7 +80,7 @@ public enum HPTransferExperiment: Experiment {
             width: WidthSpec(widths: [16, 32, 64], hiddenMatrices: 2),
             depth: DepthSpec(width: 32, baseBlocks: 1, multipliers: [1, 2, 4]),
             estimator: EstimatorSpec(probes: 41, checkpoints: [1, 10, 41], laterStep: 20, referenceExamples: 256, lr: 1e-3))),
-        Preset(name: "full", seeds: 4, config: Config(
+        Preset(name: "full", seeds: 6, config: Config(
             training: TransferTraining(batchSize: 128, steps: 400, averagedSteps: 100),
             lrStep: 1, gridLowest: -14, gridHighest: -5, margin: 2, maxExtension: 3,
             coordinate: CoordinateSpec(widths: [32, 64, 128, 256, 512, 1024, 2048], batchSize: 128, steps: 4, lr: 1e-3),
@@ -190,7 +190,7 @@ public enum HPTransferExperiment: Experiment {
             statement: "Under μP the optimal learning rate is stable across width.",
             measurement: "width.muP.drift_log2", paperValue: "optimum stable across width (Fig. 1, Fig. 3 right)",
             band: .between(-1, 1), interval: .studentT,
-            tolerance: "Chosen before any run: within one ×2 grid step either way at 16× the width; at toy scale the optimum is flat, so a finer band would not be resolved by 4 seeds.",
+            tolerance: "Chosen before any run: within one ×2 grid step either way at 16× the width; at toy scale the optimum is flat, so a finer band would not be resolved by 6 seeds.",
             source: Source(tp5, location: "Fig. 1 and Fig. 3 (right: μP)", url: tp5URL),
             differences: widthNote),
         Claim(

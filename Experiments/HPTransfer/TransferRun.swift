@@ -52,8 +52,9 @@ public struct TransferTraining: Codable, Sendable, Equatable {
         let output: (Tape, Tensor) -> Variable = { tape, x in model.forward(tape.constant(x), on: tape) }
         var tail = 0.0
         let averageFrom = steps - max(1, min(averagedSteps, steps))
-        let outcome = try TrainingLoop(steps: steps).run(parameters: parameters, optimizer: &optimizer, lr: Float(lr), loss: { t, tape in
+        let outcome = try TrainingLoop(steps: steps).run(parameters: parameters, optimizer: &optimizer, lr: Float(lr), beforeStep: { t in
             if let session, FLeRM.isCall(t) { session.flerm.saveWeights(parameters) }
+        }, loss: { t, tape in
             let batch = data.gathering(batches.next())
             let loss = tape.crossEntropy(model.forward(tape.constant(batch.images), on: tape), labels: batch.labels.map(Int32.init))
             if t >= averageFrom { tail += Double(loss.value.data[0]) }
