@@ -12,6 +12,7 @@ let experiments: [Target] = [
     experiment("CriticalBatch", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("ErrorBars", uses: []),
     experiment("HPTransfer", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
+    experiment("Lipschitz", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
 ]
 
 // MARK: - Shared settings
