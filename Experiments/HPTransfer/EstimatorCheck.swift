@@ -26,9 +26,16 @@ enum EstimatorCheck {
         var direct: [Double] = []
     }
 
+    /// Mean wall-clock seconds of one probe (forward and backward on a probe batch) and of one
+    /// training step (forward, backward, Adam) over a check.
+    struct Cost: Sendable {
+        var probe: Double
+        var step: Double
+    }
+
     static func measure(model: any Layer, lr: Double, train: LabelledImages, reference: Tensor, batchSize: Int,
                         probes: Int, checkpoints: [Int], laterStep: Int, seed: UInt64,
-                        cancellation: () throws -> Void) throws -> [Errors] {
+                        cancellation: () throws -> Void) throws -> (stages: [Errors], cost: Cost) {
         let parameters = model.parameters, shapes = parameters.map(\.value.shape)
         let output: (Tape, Tensor) -> Variable = { tape, x in model.forward(tape.constant(x), on: tape) }
         var optimizer = Adam()
@@ -36,7 +43,11 @@ enum EstimatorCheck {
         var probeBatches = BatchSampler(count: train.count, batchSize: batchSize, seed: seed | 1 << 40)
         var noise = RNG(seed: seed, stream: RNG.Stream.noise)
         let tape = Tape()
+        let clock = ContinuousClock()
+        var stepTime = Duration.zero, probeTime = Duration.zero, steps = 0
         func step() throws {
+            let start = clock.now
+            defer { stepTime += clock.now - start; steps += 1 }
             let batch = train.gathering(batches.next())
             tape.reset()
             model.zeroGrad()
@@ -58,8 +69,10 @@ enum EstimatorCheck {
             }
             var estimators = FunctionSpaceEstimator.Approximation.allCases.map { FunctionSpaceEstimator(shapes: shapes, approximation: $0) }
             for k in 1...probes {
-                let g = FunctionSpaceProbe.gradients(of: output, parameters: parameters, inputs: train.gathering(probeBatches.next()).images,
-                                                     rng: &noise)
+                let inputs = train.gathering(probeBatches.next()).images
+                let start = clock.now
+                let g = FunctionSpaceProbe.gradients(of: output, parameters: parameters, inputs: inputs, rng: &noise)
+                probeTime += clock.now - start
                 let products = FunctionSpaceProbe.products(updates: updates, gradients: g)
                 for i in estimators.indices {
                     let estimates = estimators[i].update(products: products, shapes: shapes)
@@ -74,6 +87,7 @@ enum EstimatorCheck {
             for (l, p) in parameters.enumerated() { p.value.data = stepped[l] }
             results.append(errors)
         }
-        return results
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        return (results, Cost(probe: seconds(probeTime) / Double(2 * probes), step: seconds(stepTime) / Double(steps)))
     }
 }

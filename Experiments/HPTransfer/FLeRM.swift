@@ -132,6 +132,9 @@ struct FLeRMBase: Sendable {
         var share: Double
     }
 
+    /// Width scaling: tensor ℓ of the scaled model keeps base tensor ℓ's value.
+    static func identity(count: Int) -> [Source] { (0..<count).map { Source(index: $0, share: 1) } }
+
     /// The values for a scaled model whose tensor ℓ inherits from `sources[ℓ]`.
     func values(for sources: [Source]) -> [[Double]] {
         recorded.map { call in sources.map { call[$0.index] * $0.share } }

@@ -126,7 +126,7 @@ public enum HPTransferExperiment: Experiment {
             statement: "Under μP the hidden pre-activations' change after a few Adam steps does not depend on width.",
             measurement: "coord.muP.hidden_slope", paperValue: "Θ(1) in width (slope 0)",
             band: .between(-0.25, 0.25), interval: .studentT,
-            tolerance: "Chosen before any run: |slope| ≤ 0.25, at most a 2.4× change over our 32× range of widths, a quarter of SP's predicted slope, so the two parametrisations are told apart.",
+            tolerance: "Chosen before any run: |slope| ≤ 0.25, at most a 2.8× change over our 64× range of widths (32–2048), a quarter of SP's predicted slope, so the two parametrisations are told apart.",
             source: Source(tp5, location: "Fig. 5 (bottom row, μP: 'all three are well-behaved with width'); §5 'µP is designed so that all hidden activations update with the same speed in terms of width'", url: tp5URL),
             differences: "As coord-sp-hidden-grows; μP as Microsoft's mup sets it for Adam (MuReadout, set_base_shapes' rescaling, MuAdam's lr/width_mult for width×width matrices)."),
         Claim(

@@ -62,26 +62,18 @@ extension HPTransferExperiment {
             lattice: lattice, sizes: c.width.widths, arms: widthArms, grid: c.gridLowest...c.gridHighest,
             margin: c.margin, maxExtension: c.maxExtension,
             runBase: { lr in
-                let (model, _) = widthModel(.standard, width: baseWidth)
-                let record = FLeRM(mode: .record, shapes: model.parameters.map(\.value.shape), seed: seed)
-                let r = try c.training.run(model: model, groups: [], lr: lr, data: train, seed: seed, flerm: record,
-                                           cancellation: context.checkCancellation)
-                progress("width \(baseWidth), η = \(fmt(lr))")
-                return (r.loss, r.flerm!.recorded)
+                defer { progress("width \(baseWidth), η = \(fmt(lr))") }
+                return try c.training.recordingRun(model: widthModel(.standard, width: baseWidth).0, lr: lr, data: train, seed: seed,
+                                                   cancellation: context.checkCancellation)
             },
             runScaled: { armName, w, lr, base in
+                defer { progress("\(armName) width \(w), η = \(fmt(lr))") }
                 let arm = WidthArm(rawValue: armName)!
                 let (model, groups) = widthModel(arm, width: w)
-                var flerm: FLeRM?
-                if arm == .flerm {
-                    let identity = model.parameters.indices.map { FLeRMBase.Source(index: $0, share: 1) }
-                    flerm = FLeRM(mode: .match(base: FLeRMBase(recorded: try base()).values(for: identity)),
-                                  shapes: model.parameters.map(\.value.shape), seed: seed)
-                }
-                let loss = try c.training.run(model: model, groups: groups, lr: lr, data: train, seed: seed, flerm: flerm,
-                                              cancellation: context.checkCancellation).loss
-                progress("\(armName) width \(w), η = \(fmt(lr))")
-                return loss
+                let sources = FLeRMBase.identity(count: model.parameters.count)
+                return try c.training.scaledRun(model: model, groups: groups, lr: lr, data: train, seed: seed,
+                                                flermBase: arm == .flerm ? FLeRMBase(recorded: try base()).values(for: sources) : nil,
+                                                cancellation: context.checkCancellation)
             })
         let widthSummaries = record(width, family: "width", label: "w", arms: widthArms, into: &m, margin: c.margin)
 
@@ -95,24 +87,17 @@ extension HPTransferExperiment {
             lattice: lattice, sizes: c.depth.multipliers, arms: depthArms, grid: c.gridLowest...c.gridHighest,
             margin: c.margin, maxExtension: c.maxExtension,
             runBase: { lr in
-                let model = residual(1)
-                let record = FLeRM(mode: .record, shapes: model.parameters.map(\.value.shape), seed: seed)
-                let r = try c.training.run(model: model, groups: [], lr: lr, data: train, seed: seed, flerm: record,
-                                           cancellation: context.checkCancellation)
-                progress("depth ×1, η = \(fmt(lr))")
-                return (r.loss, r.flerm!.recorded)
+                defer { progress("depth ×1, η = \(fmt(lr))") }
+                return try c.training.recordingRun(model: residual(1), lr: lr, data: train, seed: seed,
+                                                   cancellation: context.checkCancellation)
             },
             runScaled: { armName, multiplier, lr, base in
+                defer { progress("\(armName) depth ×\(multiplier), η = \(fmt(lr))") }
                 let model = residual(multiplier)
-                var flerm: FLeRM?
-                if armName == WidthArm.flerm.rawValue {
-                    flerm = FLeRM(mode: .match(base: FLeRMBase(recorded: try base()).values(for: model.flermSources)),
-                                  shapes: model.parameters.map(\.value.shape), seed: seed)
-                }
-                let loss = try c.training.run(model: model, groups: [], lr: lr, data: train, seed: seed, flerm: flerm,
-                                              cancellation: context.checkCancellation).loss
-                progress("\(armName) depth ×\(multiplier), η = \(fmt(lr))")
-                return loss
+                return try c.training.scaledRun(model: model, groups: [], lr: lr, data: train, seed: seed,
+                                                flermBase: armName == WidthArm.flerm.rawValue
+                                                    ? FLeRMBase(recorded: try base()).values(for: model.flermSources) : nil,
+                                                cancellation: context.checkCancellation)
             })
         let depthSummaries = record(depth, family: "depth", label: "L×", arms: depthArms, into: &m, margin: c.margin)
 
@@ -137,7 +122,7 @@ extension HPTransferExperiment {
         ]
         var pooled: [FunctionSpaceEstimator.Approximation: [(squares: Double, count: Int)]] = [:]
         for (name, model) in cases {
-            let stages = try EstimatorCheck.measure(model: model, lr: c.estimator.lr, train: train, reference: reference,
+            let (stages, cost) = try EstimatorCheck.measure(model: model, lr: c.estimator.lr, train: train, reference: reference,
                                                     batchSize: c.training.batchSize, probes: c.estimator.probes,
                                                     checkpoints: c.estimator.checkpoints, laterStep: c.estimator.laterStep,
                                                     seed: seed, cancellation: context.checkCancellation)
@@ -151,6 +136,8 @@ extension HPTransferExperiment {
                         ?? perCheckpoint
                 }
             }
+            m.recordTiming("estimator.\(name).probe_over_step", cost.probe / cost.step, unit: "×",
+                           note: "wall time of one probe (forward + backward on a batch) over one Adam training step")
             progress("estimator, \(name) model")
         }
         var errorColumns: [Series.Column] = []

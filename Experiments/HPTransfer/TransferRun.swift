@@ -37,6 +37,23 @@ public struct TransferTraining: Codable, Sendable, Equatable {
         func flops(for parameters: [Parameter]) -> Double { adam.flops(for: parameters) }
     }
 
+    /// The base model's run at a uniform rate, FLeRM recording its function-space learning rates
+    /// at every call (`FLeRM.Mode.record`): its loss and the recording.
+    func recordingRun(model: any Layer, lr: Double, data: LabelledImages, seed: UInt64,
+                      cancellation: () throws -> Void) throws -> (loss: Double, recorded: [[Double]]) {
+        let flerm = FLeRM(mode: .record, shapes: model.parameters.map(\.value.shape), seed: seed)
+        let r = try run(model: model, groups: [], lr: lr, data: data, seed: seed, flerm: flerm, cancellation: cancellation)
+        return (r.loss, r.flerm!.recorded)
+    }
+
+    /// A scaled model's run: with `flermBase` (the base values per call, already mapped to this
+    /// model's tensors) under FLeRM, else with the arm's Adam `groups`.
+    func scaledRun(model: any Layer, groups: [ParameterGroup], lr: Double, data: LabelledImages, seed: UInt64,
+                   flermBase: [[Double]]?, cancellation: () throws -> Void) throws -> Double {
+        let flerm = flermBase.map { FLeRM(mode: .match(base: $0), shapes: model.parameters.map(\.value.shape), seed: seed) }
+        return try run(model: model, groups: groups, lr: lr, data: data, seed: seed, flerm: flerm, cancellation: cancellation).loss
+    }
+
     /// Trains `model` at rate `lr` on batches of `data` drawn by `BatchSampler(seed:)` (the same
     /// batches for every arm, size and rate of a seed) and returns the mean training loss over the
     /// last `averagedSteps` batches, +∞ when the run diverged. With `flerm`, FLeRM runs in the loop
