@@ -22,9 +22,10 @@ enum WidthArm: String, Codable, Sendable, CaseIterable {
 ///
 /// 1. `MuReadout`: the readout's output is multiplied by 1/m — `Initialisation.muP(baseWidth:)`
 ///    in `MLP` does it;
-/// 2. `set_base_shapes(rescale_params=True)` (mup/shape.py): `MuReadout._rescale_parameters`
-///    multiplies the readout weight and bias by √m, and `rescale_linear_bias` multiplies the bias
-///    of every `nn.Linear` whose fan-in is the width by √(fan-in multiplier) = √m;
+/// 2. `set_base_shapes(rescale_params=True)` (mup/shape.py) calls, in mup/layer.py,
+///    `MuReadout._rescale_parameters`, which multiplies the readout weight and bias by √m, and
+///    `rescale_linear_bias`, which multiplies the bias of every other `nn.Linear` by
+///    √(fan-in width_mult): √m where the fan-in is the width, 1 for the input layer;
 /// 3. `MuAdam` (mup/optim.py): parameters with two infinite dimensions (`infshape.ninf() == 2`,
 ///    the width×width matrices) get lr / width_mult; everything else (input weights, biases, the
 ///    readout, whose fan-out is finite) keeps lr.
