@@ -11,6 +11,7 @@ let experiments: [Target] = [
     experiment("WeightDecay", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("CriticalBatch", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("ErrorBars", uses: []),
+    experiment("MuonVariants", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("HPTransfer", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("Lipschitz", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
 ]
