@@ -85,6 +85,33 @@ struct LipschitzExperimentTests {
             .isApproximatelyEqual(to: CertifiedBound.transformer(.uniform(1, layers: 2), softmaxScale: 1), relativeTolerance: 1e-4))
     }
 
+    /// ModulaGPT's gradient (tape) against central differences of its loss, with and without
+    /// layer norm, on entries of every kind of parameter.
+    @Test("ModulaGPT gradients match finite differences", arguments: [false, true])
+    func transformerGradients(layerNorm: Bool) {
+        let model = ModulaGPT(ModulaGPTConfig(vocabulary: 7, context: 5, dimension: 8, layers: 2, heads: 2,
+                                              layerNorm: layerNorm, zeroInit: false), seed: 6)
+        let tokens: [Int32] = [1, 3, 0, 6, 2, 5, 4, 4, 1, 0], targets: [Int32] = [3, 0, 6, 2, 5, 4, 4, 1, 0, 2]
+        let tape = Tape()
+        model.zeroGrad()
+        tape.backward(model.loss(tokens, targets: targets, batch: 2, on: tape))
+        let probe = Tape(recording: false)
+        func loss() -> Double { Double(model.loss(tokens, targets: targets, batch: 2, on: probe).value.data[0]) }
+        for p in model.parameters {
+            for i in [0, p.value.count / 2, p.value.count - 1] {
+                let original = p.value.data[i], h: Float = 1e-2
+                p.value.data[i] = original + h
+                let up = loss()
+                p.value.data[i] = original - h
+                let down = loss()
+                p.value.data[i] = original
+                let numeric = (up - down) / Double(2 * h)
+                #expect(Double(p.grad.data[i]).isApproximatelyEqual(to: numeric, absoluteTolerance: 2e-3, relativeTolerance: 2e-2),
+                        "\(p.name)[\(i)]: tape \(p.grad.data[i]), finite difference \(numeric)")
+            }
+        }
+    }
+
     @Test("Fronts: best accuracy at or below each bound, a constant predictor's accuracy below every run")
     func fronts() {
         let runs = [(bound: 2.0, accuracy: 0.5), (bound: 8.0, accuracy: 0.7), (bound: 4.0, accuracy: 0.4)]
