@@ -171,6 +171,14 @@ struct SlurmTests {
         #expect((history["trials"] as? [[String: Any]])?.count == 2)
         let none = try run(["collect"], store: store)
         #expect(none.status == 0 && none.stdout.contains("nothing to collect"), "\(none.stdout)")
+        // The run folder copied to a machine without SLURM (no squeue on PATH): merged into
+        // another store from its task files alone.
+        let copy = dir.path + "/copied-run"
+        try FileManager.default.copyItem(atPath: folder, toPath: copy)
+        let elsewhere = try runProcess(repro, ["collect", copy, "--store", dir.path + "/elsewhere.sqlite"], in: dir.path,
+                                       environment: ["PATH": dir.path + "/no-slurm-here"])
+        #expect(elsewhere.status == 0 && elsewhere.stderr.contains("squeue is not on PATH"), "\(elsewhere.stderr)")
+        #expect(elsewhere.stdout.contains("2 seed(s), 0 cached"), "\(elsewhere.stdout)")
     }
 
     /// A task whose binary or sources differ from the plan's refuses to run.

@@ -110,9 +110,18 @@ public enum ClusterRun {
             throw UsageError("\(folder.path) was never submitted (no job file)")
         }
         let tasks = manifest.tasks
+        // Tasks finalized by an earlier collect: merged again (nothing twice), since this may be
+        // another store than the one they were first merged into.
         var done = Set(tasks.compactMap(\.task).filter { FileManager.default.fileExists(atPath: folder.collectedURL(task: $0).path) })
         var announced = done
         var merged = MergeSummary()
+        func merge(_ i: Int) throws {
+            let summary = try store.merge(from: folder.storeURL(task: i).path)
+            merged.added += summary.added; merged.addedOK += summary.addedOK
+            merged.updated += summary.updated; merged.alreadyPresent += summary.alreadyPresent
+            merged.skipped += summary.skipped
+        }
+        for i in done.sorted() { try merge(i) }
         progress.start(total: tasks.count, cached: manifest.trials.count - tasks.count)
         let canPoll = SlurmClient.locate("squeue") != nil
         if !canPoll {
@@ -150,10 +159,7 @@ public enum ClusterRun {
                 guard let ended else { continue }
                 if !announced.contains(i) { progress.trialStarted(ordinal: i + 1, label: label); announced.insert(i) }
                 let record = try finalize(folder, manifest: manifest, trial: trial, job: job, state: ended.state, node: ended.node)
-                let summary = try store.merge(from: folder.storeURL(task: i).path)
-                merged.added += summary.added; merged.addedOK += summary.addedOK
-                merged.updated += summary.updated; merged.alreadyPresent += summary.alreadyPresent
-                merged.skipped += summary.skipped
+                try merge(i)
                 try Data().write(to: folder.collectedURL(task: i))
                 done.insert(i)
                 progress.trialFinished(ordinal: i + 1, label: label, record: record)
