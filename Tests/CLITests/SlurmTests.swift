@@ -26,23 +26,19 @@ struct SlurmTests {
         return Dictionary(uniqueKeysWithValues: list.map { (($0["seed"] as? NSNumber)?.uint64Value ?? 0, $0) })
     }
 
-    /// Every measurement that is not a timing, per seed: name → [seed: value], from a run's results.
+    /// Every measurement that is not a timing, per seed (seed=bits of the value), from a run's results.
     func values(_ doc: [String: Any]) throws -> [String: [String]] {
         let entry = try #require((doc["experiments"] as? [[String: Any]])?.first)
         let measurements = try #require((entry["results"] as? [String: Any])?["measurements"] as? [[String: Any]])
         var out: [String: [String]] = [:]
         for m in measurements where (m["timing"] as? Bool) != true {
             let perSeed = (m["perSeed"] as? [[String: Any]]) ?? []
-            // JSON numbers print in their shortest round-trip form: equal text is equal bits.
-            out[m["name"] as? String ?? "?"] = perSeed.map { "\($0["seed"] ?? "")=\($0["value"] ?? "")\($0["nonFinite"] ?? "")" }
+            // repro prints Doubles in their shortest round-trip form, so the parsed bits are the stored bits.
+            out[m["name"] as? String ?? "?"] = perSeed.map {
+                "\($0["seed"] ?? "")=\(($0["value"] as? NSNumber)?.doubleValue.bitPattern.description ?? "null")\($0["nonFinite"] ?? "")"
+            }
         }
         return out
-    }
-
-    /// `squeue`'s state of one array task ("RUNNING", "COMPLETED", …), nil when not listed.
-    func taskState(job: String, index: Int) throws -> String? {
-        let r = try runProcess("/usr/bin/env", ["squeue", "-h", "-r", "--states=all", "-j", job, "-o", "%i|%T"])
-        return r.stdout.split(separator: "\n").first { $0.hasPrefix("\(job)_\(index)|") }?.split(separator: "|").last.map(String.init)
     }
 
     func hostName() throws -> String {
@@ -79,6 +75,19 @@ struct SlurmTests {
         }
         let va = try values(localDoc), vb = try values(clusterDoc)
         #expect(!va.isEmpty && va == vb, "non-timing measurements differ between the local and the SLURM run")
+        // Series too: every series CSV `repro report` writes from each store is the same text.
+        for (store, out) in [(dir.path + "/local.sqlite", dir.path + "/results-local"), (clusterStore, dir.path + "/results-cluster")] {
+            let report = try run(["report", "--preset", "quick", "--output", out], store: store)
+            #expect(report.status == 0, "\(report.stderr)")
+        }
+        let seriesFiles = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/results-local/newton-schulz")
+            .filter { $0.hasSuffix(".csv") && !["claims.csv", "measurements.csv"].contains($0) }
+        #expect(!seriesFiles.isEmpty)
+        for file in seriesFiles {
+            let a = try String(contentsOfFile: dir.path + "/results-local/newton-schulz/" + file, encoding: .utf8)
+            let b = try? String(contentsOfFile: dir.path + "/results-cluster/newton-schulz/" + file, encoding: .utf8)
+            #expect(a == b, "\(file) differs between the local and the SLURM run")
+        }
 
         // The cluster's trials are cache hits for a local run on the merged store.
         let again = try json(try run(["run", "newton-schulz", "--seeds", "3", "--json"], store: clusterStore), "local rerun")
@@ -90,15 +99,15 @@ struct SlurmTests {
         print("slurm: newton-schulz quick, 3 seeds: \(String(format: "%.1f", wall)) s through SLURM")
     }
 
-    /// Waits until array task `index` of `job` runs, then a second into its trial (a task
-    /// records `running` before its trial starts).
-    func waitUntilRunning(job: String, index: Int) throws {
+    /// Waits until array task `index` has started its trial: its log says so, which the task
+    /// prints right after recording the trial as `running`.
+    func waitUntilTrialStarted(folder: String, index: Int) throws {
+        let log = folder + "/logs/task-\(index).log"
         let deadline = Date().addingTimeInterval(120)
-        while try taskState(job: job, index: index) != "RUNNING" {
-            try #require(Date() < deadline, "array task \(job)_\(index) never ran")
-            Thread.sleep(forTimeInterval: 0.1)
+        while (try? String(contentsOfFile: log, encoding: .utf8))?.contains(": started") != true {
+            try #require(Date() < deadline, "array task \(index) never started its trial")
+            Thread.sleep(forTimeInterval: 0.05)
         }
-        Thread.sleep(forTimeInterval: 1)
     }
 
     /// The pids of an array task's batch step (`scontrol listpids` of the task's own job id).
@@ -121,10 +130,10 @@ struct SlurmTests {
         // Full-preset trials take seconds each: long enough to kill one while it runs.
         let base = ["run", "newton-schulz", "--preset", "full", "--seeds", "3", "--max-parallel", "2"]
         let (job, folder) = try submittedNoWait(base, store: store)
-        try waitUntilRunning(job: job, index: 1)
+        try waitUntilTrialStarted(folder: folder, index: 1)
         let cancel = try runProcess("/usr/bin/env", ["scancel", "\(job)_1"])
         #expect(cancel.status == 0, "\(cancel.stderr)")
-        try waitUntilRunning(job: job, index: 2)
+        try waitUntilTrialStarted(folder: folder, index: 2)
         let pids = try batchPids(job: job, index: 2)
         #expect(!pids.isEmpty)
         for pid in pids { kill(pid, SIGKILL) }
