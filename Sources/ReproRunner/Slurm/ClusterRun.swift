@@ -123,16 +123,25 @@ public enum ClusterRun {
         }
         for i in done.sorted() { try merge(i) }
         progress.start(total: tasks.count, cached: manifest.trials.count - tasks.count)
-        let canPoll = SlurmClient.locate("squeue") != nil
+        var canPoll = SlurmClient.locate("squeue") != nil
         if !canPoll {
             progress.note("squeue is not on PATH: merging the tasks that have finished, without asking the scheduler\n")
         }
         let start = Date()
-        var warned = false
+        var reached = false, warned = false
         while true {
             var state: SlurmClient.JobState?
             if canPoll {
-                do { state = try SlurmClient.poll(job: job) } catch {
+                do {
+                    state = try SlurmClient.poll(job: job)
+                    reached = true
+                } catch where !reached {
+                    // Never reached (another cluster's folder, a misconfigured client): merge
+                    // what has finished rather than wait for an answer that will not come.
+                    progress.note("\(error): merging the tasks that have finished, without asking the scheduler\n")
+                    canPoll = false
+                } catch {
+                    // Reached before: a controller restarting, say. Keep waiting.
                     if !warned { progress.note("\(error); retrying\n"); warned = true }
                 }
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReproKit
 import ReproRegistry
+import ReproReport
 import ReproRunner
 import ReproStore
 
@@ -33,11 +34,14 @@ struct Collect: ParsableCommand {
             ? RunFolder.uncollected(store: storeOptions.storePath)
             : try runs.map { try RunFolder.find($0, store: storeOptions.storePath) }
         if folders.isEmpty {
+            if json { RunSummary.printDocument(command: "collect", entries: [], extra: ["store": storeOptions.storePath]); return }
             print("nothing to collect: no run folder under \(RunFolder.runsDirectory(store: storeOptions.storePath).path) that is not collected yet")
             return
         }
         Cancellation.installSignalHandlers()
         var failed = false
+        var entries: [JSONReport.ExperimentEntry] = []
+        var extra: [String: [String]] = [:]
         for folder in folders {
             let manifest = try folder.readManifest()
             let storePath = storeOptions.store ?? manifest.store
@@ -48,14 +52,22 @@ struct Collect: ParsableCommand {
             for t in manifest.trials where !ids.contains(t.experiment) { ids.append(t.experiment) }
             let experiments = try ids.map { try Registry.experiment(named: $0) }
             let expected = Dictionary(grouping: manifest.trials, by: \.experiment).mapValues(\.count)
-            let summary = RunSummary(command: "collect", preset: manifest.preset, json: json,
-                                     extra: ["store": storePath, "job": collected.job, "runFolder": folder.path])
-            failed = summary.report(experiments, outcomes: collected.outcomes, expected: expected) || failed
+            let summary = RunSummary(preset: manifest.preset, json: json).report(experiments, outcomes: collected.outcomes, expected: expected)
+            failed = summary.failed || failed
+            entries += summary.entries
+            for (key, value) in [("store", storePath), ("job", collected.job), ("runFolder", folder.path), ("preset", manifest.preset)]
+            where extra[key]?.contains(value) != true {
+                extra[key, default: []].append(value)
+            }
             if collected.unfinished > 0 && !json {
                 print("\n\(collected.unfinished) array task(s) of job \(collected.job) not finished yet: `repro collect \(folder.path)` again later")
             }
-            if Cancellation.requested { throw ExitCode(130) }
+            if Cancellation.requested { break }
         }
+        if json {
+            RunSummary.printDocument(command: "collect", entries: entries, extra: extra.mapValues { $0.joined(separator: ",") })
+        }
+        if Cancellation.requested { throw ExitCode(130) }
         if failed { throw ExitCode.failure }
     }
 }

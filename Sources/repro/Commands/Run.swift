@@ -66,7 +66,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let experiments = try selection.experiments()
         let store = try storeOptions.open()
-        var summary = RunSummary(command: "run", preset: preset, json: json, extra: ["store": storeOptions.storePath])
+        var extra = ["preset": preset, "store": storeOptions.storePath]
         let expected: [String: Int]
         let outcomes: [TrialOutcome]
         switch executor {
@@ -111,13 +111,14 @@ struct Run: ParsableCommand {
             }
             let collected = try ClusterRun.collect(submission.folder, into: store, wait: true, progress: ProgressReporter(quiet: json))
             outcomes = collected.outcomes
-            summary.extra["job"] = submission.job
-            summary.extra["runFolder"] = submission.folder.path
+            extra["job"] = submission.job
+            extra["runFolder"] = submission.folder.path
             if Cancellation.requested {
                 FileHandle.standardError.write(Data("job \(submission.job) goes on on the cluster: `repro collect \(submission.folder.path)` merges it later (scancel \(submission.job) stops it)\n".utf8))
             }
         }
-        let failed = summary.report(experiments, outcomes: outcomes, expected: expected)
+        let (failed, entries) = RunSummary(preset: preset, json: json).report(experiments, outcomes: outcomes, expected: expected)
+        if json { RunSummary.printDocument(command: "run", entries: entries, extra: extra) }
         if Cancellation.requested { throw ExitCode(130) }
         if failed { throw ExitCode.failure }
     }

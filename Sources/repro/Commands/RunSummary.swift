@@ -4,16 +4,16 @@ import ReproReport
 import ReproRunner
 
 /// What `repro run` prints after its trials — the same whether they ran here or on a cluster
-/// (`repro collect` prints it too): claims tables, or one JSON object; and whether it failed.
+/// (`repro collect` prints it too): claims tables, or the entries of one JSON object.
 struct RunSummary {
-    var command: String
     var preset: String
     var json: Bool
-    var extra: [String: String]
 
+    /// Prints the claims tables (with `json`, nothing: the entries come back for one document).
     /// `expected`: how many trials each experiment planned (fewer outcomes is a failure: a
-    /// cancelled run, or array tasks not finished yet). Returns true when something failed.
-    func report(_ experiments: [AnyExperiment], outcomes: [TrialOutcome], expected: [String: Int]) -> Bool {
+    /// cancelled run, or array tasks not finished yet).
+    func report(_ experiments: [AnyExperiment], outcomes: [TrialOutcome], expected: [String: Int])
+        -> (failed: Bool, entries: [JSONReport.ExperimentEntry]) {
         var failed = false
         var entries: [JSONReport.ExperimentEntry] = []
         for e in experiments {
@@ -25,13 +25,13 @@ struct RunSummary {
                 printClaims(e, mine)
             }
         }
-        if json {
-            // One object whatever the number of experiments.
-            FileHandle.standardOutput.write(JSONReport.document(command: command, version: ReproVersion.info,
-                                                                body: JSONReport.Experiments(entries),
-                                                                extra: extra.merging(["preset": preset]) { $1 }))
-        }
-        return failed
+        return (failed, entries)
+    }
+
+    /// One object whatever the number of experiments (or run folders).
+    static func printDocument(command: String, entries: [JSONReport.ExperimentEntry], extra: [String: String]) {
+        FileHandle.standardOutput.write(JSONReport.document(command: command, version: ReproVersion.info,
+                                                            body: JSONReport.Experiments(entries), extra: extra))
     }
 
     private func printClaims(_ e: AnyExperiment, _ outcomes: [TrialOutcome]) {
