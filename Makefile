@@ -21,7 +21,7 @@ define in_own_tmpdir
 	@echo "$(1)"; d=$$(mktemp -d "$${TMPDIR:-/tmp}/repro-make.XXXXXX"); TMPDIR="$$d" $(1); s=$$?; rm -rf "$$d"; exit $$s
 endef
 
-.PHONY: all-results test deps data build golden bench bench-torch clean
+.PHONY: all-results test test-slurm slurm-up slurm-down deps data build golden bench bench-torch clean
 
 ## System libraries and Fashion-MNIST from Debian; installs only what is missing.
 deps:
@@ -46,6 +46,27 @@ build: deps
 ## flags of `make build` / `swift run -c release` from forcing a full rebuild each way.
 test: deps data
 	$(call in_own_tmpdir,$(SWIFT) test $(CONFIG) -Xswiftc -enable-testing --scratch-path .build-test)
+
+## End-to-end tests of `repro run --executor slurm`, `repro collect` and `repro merge` against a
+## real cluster: a throwaway single-node SLURM (scripts/slurm-local: installs slurm-wlm and munge
+## with apt when missing) started for the tests and stopped after them. A cluster that
+## `make slurm-up` started is used as it is and left running.
+test-slurm: deps data
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/repro-make.XXXXXX"); trap 'rm -rf "$$d"' EXIT; \
+	if ! scripts/slurm-local status >/dev/null 2>&1; then \
+	  trap 'scripts/slurm-local down; rm -rf "$$d"' EXIT INT TERM; scripts/slurm-local up >/dev/null || exit 1; \
+	fi; \
+	eval "$$(scripts/slurm-local env)"; \
+	echo "REPRO_TEST_SLURM=1 $(SWIFT) test $(CONFIG) -Xswiftc -enable-testing --scratch-path .build-test --filter SlurmTests"; \
+	TMPDIR="$$d" REPRO_TEST_SLURM=1 $(SWIFT) test $(CONFIG) -Xswiftc -enable-testing --scratch-path .build-test --filter SlurmTests
+
+## A throwaway single-node SLURM cluster on this machine (state in /tmp/repro-slurm-<uid>), to try
+## `repro run --executor slurm`: `eval "$$(scripts/slurm-local env)"` points sbatch and squeue at it.
+slurm-up:
+	scripts/slurm-local up
+
+slurm-down:
+	scripts/slurm-local down
 
 ## Every experiment's full preset (cached trials are reused), then results/, then what changed
 ## against the last commit's results/ (`repro diff` exits 1 on a change: printed, not a failure).

@@ -69,10 +69,48 @@ public enum Host {
         return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
+    /// This machine's host name (`gethostname`), as recorded in provenance.
+    public static let name: String = {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }()
+
+    /// The SLURM job this process runs in, from the variables slurmd sets: the array's job id
+    /// and the task's index for an array task, the job id otherwise; nil outside SLURM.
+    public static func slurmJob(environment: [String: String] = ProcessInfo.processInfo.environment) -> (job: String, arrayIndex: Int?)? {
+        if let array = environment["SLURM_ARRAY_JOB_ID"], let index = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init) {
+            return (array, index)
+        }
+        return environment["SLURM_JOB_ID"].map { ($0, nil) }
+    }
+
     /// Provenance for runs started now from `directory`.
     public static func provenance(directory: String) -> Provenance {
         let git = GitState.read(at: directory)
         return Provenance(commit: git.commit, branch: git.branch, dirty: git.dirty, diffHash: git.diffHash,
                           toolchain: toolchain, os: os, cpu: cpu, blas: blas)
+    }
+
+    /// `planned` (the commit, sources and toolchain a submitter planned with) with the facts of
+    /// the machine the trial actually runs on: OS, CPU and OpenBLAS kernel.
+    public static func onThisMachine(_ planned: Provenance) -> Provenance {
+        var p = planned
+        p.os = os; p.cpu = cpu; p.blas = blas
+        return p
+    }
+
+    /// Whether the process that wrote a `running` row still runs. A pid says something only on
+    /// the host that recorded it: rows from another host (another machine, or an array task on
+    /// a compute node) are `unknown`, never "killed". Rows without a host (written before hosts
+    /// were recorded) are taken to be from this host.
+    public enum Liveness: Equatable, Sendable {
+        case alive, gone
+        case unknown(host: String)
+    }
+
+    public static func liveness(host: String?, pid: Int32) -> Liveness {
+        if let host, host != name { return .unknown(host: host) }
+        return kill(pid, 0) == 0 || errno == EPERM ? .alive : .gone
     }
 }

@@ -41,11 +41,21 @@ public final class ProgressReporter: @unchecked Sendable {
         done += 1
         if !quiet {
             let wall = record.wallSeconds.map { String(format: "%.1f s", $0) } ?? "?"
-            let detail = record.status == .ok ? wall : "\(record.status.rawValue): \(record.error ?? "")"
+            // The first line of the error: a failed array task's carries its log's tail after it.
+            let error = (record.error ?? "").prefix { $0 != "\n" }
+            let detail = record.status == .ok ? wall : "\(record.status.rawValue): \(error)"
             if interactive { emit("\r\u{1B}[K") }
             emit("trial \(ordinal)/\(total) \(label): \(detail)\n")
         }
         draw(force: true)
+    }
+
+    /// A line of its own (a status line being drawn is cleared first).
+    func note(_ text: String) {
+        lock.lock(); defer { lock.unlock() }
+        guard !quiet else { return }
+        if interactive { emit("\r\u{1B}[K") }
+        emit(text)
     }
 
     func finish() {

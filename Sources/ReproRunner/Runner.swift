@@ -17,6 +17,8 @@ public struct PlannedTrial: Sendable {
 public struct TrialOutcome: Sendable {
     public var record: TrialRecord
     public var cached: Bool
+
+    public init(record: TrialRecord, cached: Bool) { self.record = record; self.cached = cached }
 }
 
 /// Plans trials (preset × seeds), looks them up in the store, runs the missing ones (on `jobs`
@@ -31,11 +33,15 @@ public final class Runner: Sendable {
     public let jobs: Int
     public let dataDirectory: URL
     private let provenance: Provenance
+    private let placement: Placement
     private let progress: ProgressReporter
 
-    public init(store: Store, jobs: Int, blasThreads: Int, dataDirectory: URL, provenance: Provenance, progress: ProgressReporter) {
+    /// `placement`: the host (and SLURM job) recorded with each trial; this process's by default.
+    public init(store: Store, jobs: Int, blasThreads: Int, dataDirectory: URL, provenance: Provenance,
+                placement: Placement = .here, progress: ProgressReporter) {
         self.store = store; self.jobs = jobs; self.blasThreads = blasThreads
-        self.dataDirectory = dataDirectory; self.provenance = provenance; self.progress = progress
+        self.dataDirectory = dataDirectory; self.provenance = provenance; self.placement = placement
+        self.progress = progress
     }
 
     /// The trials of `preset` for seeds 1…`seeds` (the preset's default when nil).
@@ -124,7 +130,7 @@ public final class Runner: Sendable {
             config: e.canonicalConfig(preset: trial.preset) ?? "{}", seed: trial.seed, sourceHash: e.sourceHash,
             blasThreads: blasThreads, status: .running, startedAt: Date(), provenance: provenance,
             pid: ProcessInfo.processInfo.processIdentifier)
-        do { record.id = try store.begin(record) } catch {
+        do { record.id = try store.begin(record, placement: placement) } catch {
             record.status = .failed; record.error = "cannot record the trial: \(error)"; return record
         }
         let label = "\(e.paper.id) \(trial.preset) seed \(trial.seed)"
@@ -154,6 +160,14 @@ public final class Runner: Sendable {
         }
         progress.trialFinished(ordinal: ordinal, label: label, record: record)
         return record
+    }
+}
+
+extension Placement {
+    /// This process: its host, and its SLURM job when it runs inside one.
+    public static var here: Placement {
+        let job = Host.slurmJob()
+        return Placement(host: Host.name, slurmJob: job?.job, slurmArrayIndex: job?.arrayIndex)
     }
 }
 

@@ -30,6 +30,15 @@ enum Schema {
         }
         return m
     }
+
+    /// A store whose history holds a migration we do not know was written by a newer repro:
+    /// reading it could misread columns whose meaning changed, so it is refused.
+    static func refuseNewer(applied: some Sequence<String>, path: String) throws {
+        let known = Set(migrator.migrations)
+        if let unknown = applied.first(where: { !known.contains($0) }) {
+            throw StoreError.newerSchema(path: path, migration: unknown)
+        }
+    }
 }
 
 /// A `trial` row. Provenance and measurements are stored as JSON text.
@@ -54,12 +63,12 @@ struct TrialRow: Codable, FetchableRecord, MutablePersistableRecord {
     var measurements: String?
     var pid: Int32
 
-    init(_ r: TrialRecord) throws {
+    init(_ r: TrialRecord, placement: Placement = Placement()) throws {
         id = r.id; cacheKey = r.cacheKey; experiment = r.experiment; preset = r.preset; config = r.config
         seed = Int64(bitPattern: r.seed); sourceHash = r.sourceHash; blasThreads = r.blasThreads
         status = r.status.rawValue; startedAt = r.startedAt; finishedAt = r.finishedAt
         wallSeconds = r.wallSeconds; cpuSeconds = r.cpuSeconds; peakMemoryBytes = r.peakMemoryBytes
-        provenance = canonicalJSON(r.provenance); error = r.error
+        provenance = canonicalJSON(StoredProvenance(provenance: r.provenance, placement: placement)); error = r.error
         measurements = r.measurements.map { canonicalJSON($0) }; pid = r.pid
     }
 
@@ -77,6 +86,9 @@ struct TrialRow: Codable, FetchableRecord, MutablePersistableRecord {
             measurements: try measurements.map { try decoder.decode(Measurements.self, from: Data($0.utf8)) },
             pid: pid)
     }
+
+    /// The columns a trial's end changes; its identity and provenance were written at its start.
+    static let outcomeColumns = ["status", "finishedAt", "wallSeconds", "cpuSeconds", "peakMemoryBytes", "error", "measurements"]
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -10,9 +10,11 @@ struct Repro: ParsableCommand {
         discussion: """
         Exit codes: 0 success; 1 a trial failed (`repro diff`: something changed beyond noise); 2 usage error; \
         130 interrupted (Ctrl-C or SIGTERM). `repro --version` prints the version, the commit of the checkout \
-        and the toolchain. Developer command (not listed): `repro golden` rewrites Tests/ExperimentTests/Golden/.
+        and the toolchain. Developer command (not listed): `repro golden` rewrites Tests/ExperimentTests/Golden/; `repro task` is what \
+        SLURM array tasks run.
         """,
-        subcommands: [List.self, Run.self, Show.self, Runs.self, Diff.self, Report.self, Golden.self]
+        subcommands: [List.self, Run.self, Collect.self, Merge.self, Show.self, Runs.self, Diff.self, Report.self,
+                      Golden.self, ArrayTaskCommand.self]
     )
 }
 

@@ -120,6 +120,13 @@ import Testing
         (["run"], "at least one experiment"),
         (["show", "nope"], "unknown experiment"),
         (["run", "--frobnicate"], "frobnicate"),
+        (["run", "newton-schulz", "--executor", "pbs"], "'local' and 'slurm'"),
+        (["run", "newton-schulz", "--no-wait"], "--no-wait needs --executor slurm"),
+        (["run", "newton-schulz", "--slurm-option=--partition=x"], "--slurm-option needs --executor slurm"),
+        (["run", "newton-schulz", "--executor", "slurm", "--jobs", "2"], "--jobs applies to --executor local"),
+        (["run", "newton-schulz", "--executor", "slurm", "--max-parallel", "0"], "--max-parallel"),
+        (["merge"], "at least one store"),
+        (["collect", "no-such-run"], "no run folder"),
     ])
     func usageErrorsExit2WithOneLine(args: [String], expected: String) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }

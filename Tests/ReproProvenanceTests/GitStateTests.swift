@@ -57,3 +57,32 @@ import Testing
         #expect(Host.peakMemoryBytes() > 0)
     }
 }
+
+@Suite struct HostTests {
+    /// A pid means something only on the host that recorded it.
+    @Test func livenessByHostAndPid() {
+        let me = getpid()
+        #expect(Host.liveness(host: Host.name, pid: me) == .alive)
+        #expect(Host.liveness(host: nil, pid: me) == .alive, "rows without a host are taken to be local")
+        #expect(Host.liveness(host: Host.name + "-elsewhere", pid: me) == .unknown(host: Host.name + "-elsewhere"))
+        // pid_max is at most 2^22 on Linux: this pid cannot exist.
+        #expect(Host.liveness(host: Host.name, pid: 5_000_000) == .gone)
+    }
+
+    @Test func slurmJobFromEnvironment() {
+        #expect(Host.slurmJob(environment: [:]) == nil)
+        let array = Host.slurmJob(environment: ["SLURM_JOB_ID": "13", "SLURM_ARRAY_JOB_ID": "12", "SLURM_ARRAY_TASK_ID": "1"])
+        #expect(array?.job == "12" && array?.arrayIndex == 1)
+        let plain = Host.slurmJob(environment: ["SLURM_JOB_ID": "13"])
+        #expect(plain?.job == "13" && plain?.arrayIndex == nil)
+    }
+
+    /// The running binary's hash is `git hash-object` of its file.
+    @Test func executableHashIsTheFilesBlobHash() throws {
+        let exe = try Executable.current()
+        #expect(exe.path.hasPrefix("/") && FileManager.default.fileExists(atPath: exe.path))
+        let expected = try git(["hash-object", exe.path], in: FileManager.default.temporaryDirectory.path)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(exe.hash == expected)
+    }
+}
