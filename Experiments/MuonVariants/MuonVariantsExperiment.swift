@@ -51,8 +51,8 @@ public enum MuonVariantsExperiment: Experiment {
             lowestLog2: -10, highestLog2: -1, extensions: 2, variants: Variant.allCases, lowerBound: 0,
             transferWidths: [], validationPredictions: 1024)),
         Preset(name: "full", seeds: 4, config: Config(
-            main: Model(spec: gpt, batchSize: 16, steps: 300, latticeStep: 0.5),
-            crosscheck: Model(spec: mlp, batchSize: 64, steps: 300, latticeStep: 0.5),
+            main: Model(spec: gpt, batchSize: 16, steps: 200, latticeStep: 0.5),
+            crosscheck: Model(spec: mlp, batchSize: 64, steps: 200, latticeStep: 1),
             lowestLog2: -12, highestLog2: 0, extensions: 4, variants: Variant.allCases, lowerBound: 0,
             transferWidths: [32, 64, 128], validationPredictions: 4096)),
     ]
@@ -69,7 +69,7 @@ public enum MuonVariantsExperiment: Experiment {
     static let scionSource = Source("Pethick et al., \"Training Deep Learning Models with Norm-Constrained LMOs\", arXiv:2502.07529 (ICML 2025)",
                                     location: "Abstract (\"hyperparameter transfer across model sizes\"); repository LIONS-EPFL/scion, examples/shallow-nanogpt (Shakespeare-char width sweeps 256–2048)",
                                     url: "https://arxiv.org/abs/2502.07529")
-    static let scale = "Ours: a character GPT (d = 64, 2 blocks, 4 heads, context 32, ≈0.1M parameters) on Shakespeare, 300 steps of 16 windows (≈150k characters); theirs: GPT2-Large (774M) on SlimPajama, 1B tokens, batch 2¹⁹ tokens. Same schedule shape as their code (constant for 40%, then linear decay to 0.1×), no weight decay (their presets: 0), f_* = 0 for Momo (their code: 3.2, near their attainable loss; 0 is Momo's own default and the only bound we know before running). Float32 polar factors (theirs bfloat16)."
+    static let scale = "Ours: a character GPT (d = 64, 2 blocks, 4 heads, context 32, ≈0.1M parameters) on Shakespeare, 200 steps of 16 windows (≈100k characters); theirs: GPT2-Large (774M) on SlimPajama, 1B tokens, batch 2¹⁹ tokens. Same schedule shape as their code (constant for 40%, then linear decay to 0.1×), no weight decay (their presets: 0), f_* = 0 for Momo (their code: 3.2, near their attainable loss; 0 is Momo's own default and the only bound we know before running). Float32 polar factors (theirs bfloat16)."
     static let basinNote = "Basin = the log₂-width of the learning-rate interval, contiguous with the best lattice rate, over which the final validation loss stays ≤ (1 + δ)·best, its edges interpolated linearly between the last lattice point inside and the first outside (halfway towards a diverged neighbour); lattice step 2^½."
 
     public static let claims: [Claim] = [
@@ -130,7 +130,7 @@ public enum MuonVariantsExperiment: Experiment {
             band: .between(-0.5, 0.5), interval: .studentT,
             tolerance: "Fixed before any run: one lattice step (2^½) either way over a 4× width range. Best rate = vertex of the parabola through five lattice points in (log₂ lr, log loss), clamped to ±1 step. If the interval is wider than the band the claim cannot be resolved at our seeds (inconclusive).",
             source: scionSource,
-            differences: "Widths 32/64/128 (theirs 256–2048), 2 blocks, 300 steps; sweep started around the d = 64 optimum and extended until bracketed."),
+            differences: "Widths 32/64/128 (theirs 256–2048), 2 blocks, 200 steps; sweep started around the d = 64 optimum and extended until bracketed."),
         Claim(
             id: "muonmax-wider-10pct",
             statement: "Control: the MuonMax − MuonAdam difference of 10%-basin widths.",
@@ -150,7 +150,7 @@ public enum MuonVariantsExperiment: Experiment {
             measurement: "mlp.basin5.muonmax_minus_muonadam", paperValue: "—",
             band: .atLeast(0), interval: .pairedDifference,
             tolerance: "No verdict: whether the GPT's answer carries over to another small model.", source: crawshaw,
-            differences: "char-MLP (8 characters × 16-dim embedding → 64 → 64 → 65), batch 64, 300 steps.", role: .control),
+            differences: "char-MLP (8 characters × 16-dim embedding → 64 → 64 → 65), batch 64, 200 steps, lattice 2^k.", role: .control),
     ]
 
     static let optimizerAxis = "optimizer (" + Variant.allCases.enumerated().map { "\($0.offset + 1) \($0.element.rawValue)" }.joined(separator: ", ") + ")"
@@ -189,7 +189,7 @@ public enum MuonVariantsExperiment: Experiment {
     Shakespeare-char examples.
 
     **Protocol.** The character GPT of muon-compute (d = 64, 2 pre-norm blocks, 4 heads, context 32) on \
-    Shakespeare (90% train / 10% validation), batch 16 windows, 300 steps, the authors' schedule shape \
+    Shakespeare (90% train / 10% validation), batch 16 windows, 200 steps, the authors' schedule shape \
     (constant for 40% of the steps, then linear decay to 0.1×; their `constant-linear`). Every optimiser's \
     peak rate η runs on the lattice 2^(k/2), k = −24 … 0 (2⁻¹² … 2⁰), extended by up to 4 points per side while \
     the best rate has fewer than two runs above or below it; diverged runs stop at once and count as loss +∞. \
@@ -208,7 +208,7 @@ public enum MuonVariantsExperiment: Experiment {
     optimum ± 2 lattice points and extended until bracketed; the best rate is the vertex of the parabola \
     through five lattice points in (log₂ η, log loss). Drift = best log₂ η at 128 minus at 32.
 
-    **Cross-check.** The same six sweeps on the character MLP of muon-compute (batch 64, 300 steps): controls.
+    **Cross-check.** The same six sweeps on the character MLP of muon-compute (batch 64, 200 steps, lattice 2^k): controls.
 
     **Differences from the papers.** \(scale)
     """
