@@ -8,11 +8,11 @@ let experiments: [Target] = [
     experiment("NewtonSchulz", uses: ["ReproOptim", "ReproData"]),
     experiment("MuonCompute", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("InContextGD", uses: ["ReproOptim", "ReproData"]),
-    experiment("WeightDecay", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
+    experiment("WeightDecay", uses: ["ReproOptim", "ReproData", "ReproTraining", "ReproMuP"]),
     experiment("CriticalBatch", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
     experiment("ErrorBars", uses: []),
     experiment("MuonVariants", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
-    experiment("HPTransfer", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
+    experiment("HPTransfer", uses: ["ReproOptim", "ReproData", "ReproTraining", "ReproMuP"]),
     experiment("Lipschitz", uses: ["ReproOptim", "ReproData", "ReproTraining"]),
 ]
 
@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "ReproNumerics", dependencies: ["CReproBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "ReproOptim", dependencies: ["ReproNumerics", "CReproBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "ReproData", dependencies: ["ReproKit", "ReproNumerics", "CReproZlib"]),
+        // μP (Microsoft's `mup` rules) for ReproNumerics' MLP, shared by weight-decay and hp-transfer.
+        .target(name: "ReproMuP", dependencies: ["ReproNumerics", "ReproOptim"]),
         // The learning-rate (hyperparameter) sweep and the training loop the experiments share.
         .target(name: "ReproTraining", dependencies: ["ReproNumerics", "ReproOptim", "ReproData"]),
 
@@ -87,7 +89,7 @@ let package = Package(
         .testTarget(name: "ReproTrainingTests", dependencies: ["ReproTraining", "ReproNumerics", "ReproOptim", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "ReproDataTests", dependencies: ["ReproData", "ReproKit", "ReproNumerics", "CReproZlib", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "CLITests", dependencies: ["ReproTestSupport"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["ReproRegistry", "ReproKit", "ReproNumerics", "ReproRunner", "ReproTestSupport", "ReproTraining"] + experiments.map { .target(name: $0.name) },
+        .testTarget(name: "ExperimentTests", dependencies: ["ReproRegistry", "ReproKit", "ReproNumerics", "ReproRunner", "ReproTestSupport", "ReproTraining", "ReproMuP"] + experiments.map { .target(name: $0.name) },
                     // Golden files are read from the source tree by path, not bundled.
                     exclude: ["Golden"]),
     ] + experiments

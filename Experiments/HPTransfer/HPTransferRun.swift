@@ -2,6 +2,7 @@ import Foundation
 import ReproData
 import ReproKit
 import ReproNumerics
+import ReproMuP
 import ReproOptim
 import ReproStats
 import ReproTraining

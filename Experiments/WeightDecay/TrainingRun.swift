@@ -1,6 +1,7 @@
 import Foundation
 import ReproData
 import ReproNumerics
+import ReproMuP
 import ReproOptim
 import ReproTraining
 
@@ -27,7 +28,7 @@ enum DecayScope: Codable, Sendable, Equatable {
 /// matrices, initialised as Microsoft's `mup` does after `set_base_shapes(rescale_params=True)`,
 /// trained with AdamW at a constant rate for a fixed number of epochs.
 ///
-/// Initialisation: PyTorch's uniform init (`Initialisation.muP(baseWidth:)`, readout output ×
+/// Initialisation (`MuP.mlp` in ReproMuP, shared with hp-transfer): PyTorch's uniform init (`Initialisation.muP(baseWidth:)`, readout output ×
 /// 1/m), then, as `mup` rescales it, the readout weight and bias and the biases of the layers
 /// whose fan-in is the width multiplied by √m (no change at the base width).
 ///
@@ -55,26 +56,13 @@ struct TrainingSetting: Codable, Sendable, Equatable {
     func steps(examples: Int) -> Int { epochs * BatchSampler(count: examples, batchSize: batchSize, seed: 0).batchesPerEpoch }
 
     func model(inputs: Int, classes: Int, seed: UInt64) -> MLP {
-        let sizes = [inputs] + Array(repeating: width, count: hiddenMatrices + 1) + [classes]
-        let model = MLP(sizes: sizes, activation: .relu, initialisation: .muP(baseWidth: baseWidth), seed: seed)
-        if width != baseWidth {
-            let scale = Float(widthMultiplier.squareRoot())
-            for layer in model.layers.dropFirst() {
-                if layer === model.layers.last { Self.scale(layer.weight, by: scale) }
-                if let bias = layer.bias { Self.scale(bias, by: scale) }
-            }
-        }
-        return model
-    }
-
-    static func scale(_ p: Parameter, by factor: Float) {
-        p.value.data.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= factor } }
+        MuP.mlp(inputs: inputs, width: width, baseWidth: baseWidth, hiddenMatrices: hiddenMatrices, classes: classes, seed: seed)
     }
 
     /// Biases: no decay. The width×width matrices of `model`: rate `hiddenLR` and the swept λ.
     /// Input and readout matrices: rate η and the optimiser's default decay.
     func groups(for model: MLP, weightDecay: Double) -> [ParameterGroup] {
-        let hidden = Set(model.layers.dropFirst().dropLast().map { ObjectIdentifier($0.weight) })
+        let hidden = Set(MuP.hiddenMatrices(of: model).map(ObjectIdentifier.init))
         return [
             ParameterGroup("biases", roles: [.vector], weightDecay: 0),
             ParameterGroup("hidden", lrMultiplier: Float(hiddenLR / lr), weightDecay: Float(weightDecay)) {

@@ -2,6 +2,7 @@ import Foundation
 import RealModule
 import ReproData
 import ReproNumerics
+import ReproMuP
 import ReproOptim
 import ReproTraining
 import Testing
