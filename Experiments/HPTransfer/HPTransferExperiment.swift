@@ -300,22 +300,22 @@ public enum HPTransferExperiment: Experiment {
     ]
 
     public static let figures: [Figure] = [
-        Figure(id: "fig-coord-check", title: "Coordinate check: std of x₄ − x₀ after 4 Adam steps (η = 10⁻³) vs width",
+        Figure(id: "coord-check", title: "Coordinate check: std of x₄ − x₀ after 4 Adam steps (η = 10⁻³) vs width",
                series: ["coord.SP", "coord.muP"], xLabel: "width", yLabel: "std(x₄ − x₀)", xScale: .log, yScale: .log),
-        Figure(id: "fig-width-SP", title: "SP: train loss vs learning rate per width",
+        Figure(id: "width-SP", title: "SP: train loss vs learning rate per width",
                series: seriesNames("width", arm: "SP", sizes: fullWidths), xLabel: "learning rate", yLabel: "train loss (last 100 batches)", xScale: .log),
-        Figure(id: "fig-width-muP", title: "μP: train loss vs learning rate per width",
+        Figure(id: "width-muP", title: "μP: train loss vs learning rate per width",
                series: seriesNames("width", arm: "muP", sizes: fullWidths), xLabel: "learning rate", yLabel: "train loss (last 100 batches)", xScale: .log),
-        Figure(id: "fig-width-FLeRM", title: "FLeRM: train loss vs outer learning rate per width",
+        Figure(id: "width-FLeRM", title: "FLeRM: train loss vs outer learning rate per width",
                series: seriesNames("width", arm: "FLeRM", sizes: fullWidths), xLabel: "outer learning rate", yLabel: "train loss (last 100 batches)", xScale: .log),
-        Figure(id: "fig-depth-SP", title: "Residual MLP at a fixed rate (SP): train loss vs learning rate per depth multiplier",
+        Figure(id: "depth-SP", title: "Residual MLP at a fixed rate (SP): train loss vs learning rate per depth multiplier",
                series: seriesNames("depth", arm: "SP", sizes: fullDepths), xLabel: "learning rate", yLabel: "train loss (last 100 batches)", xScale: .log),
-        Figure(id: "fig-depth-FLeRM", title: "Residual MLP under FLeRM: train loss vs outer learning rate per depth multiplier",
+        Figure(id: "depth-FLeRM", title: "Residual MLP under FLeRM: train loss vs outer learning rate per depth multiplier",
                series: seriesNames("depth", arm: "FLeRM", sizes: fullDepths), xLabel: "outer learning rate", yLabel: "train loss (last 100 batches)", xScale: .log),
-        Figure(id: "fig-regret", title: "Regret of the base model's best rate at the largest size, per method",
+        Figure(id: "regret", title: "Regret of the base model's best rate at the largest size, per method",
                series: ["regret"], xLabel: "method (1 SP width, 2 μP width, 3 FLeRM width, 4 SP depth, 5 FLeRM depth)",
                yLabel: "ln(loss at base rate / best loss)"),
-        Figure(id: "fig-estimator", title: "Estimator error vs probes (RMS over tensors of ln(estimate / direct))",
+        Figure(id: "estimator", title: "Estimator error vs probes (RMS over tensors of ln(estimate / direct))",
                series: ["estimator.error"], xLabel: "probes", yLabel: "RMS log error", xScale: .log, yScale: .log),
     ]
 

@@ -14,7 +14,7 @@ import ReproOptim
 /// shards as threads, each shard runs on its own thread with single-threaded BLAS.
 enum TrainingSteps {
     /// The case names, in the order they are reported; the Python side uses the same keys.
-    static let names = ["mlp-adamw", "mlp-muon", "gpt-adamw"]
+    static let names = ["mlp-adamw", "mlp-muon", "gpt-adamw", LipschitzTrainingStep.name]
 
     /// One case run one way: its batch in `shards` data-parallel parts.
     struct Variant: Hashable {
@@ -42,6 +42,7 @@ enum TrainingSteps {
         case "mlp-adamw": mlpAdamW(shards: shards)
         case "mlp-muon": mlpMuon(shards: shards)
         case "gpt-adamw": gptAdamW(shards: shards)
+        case LipschitzTrainingStep.name: LipschitzTrainingStep.make(shards: shards)
         default: nil
         }
     }
