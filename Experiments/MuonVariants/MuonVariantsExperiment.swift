@@ -161,6 +161,9 @@ public enum MuonVariantsExperiment: Experiment {
         Figure(id: "normalised-loss-vs-lr", title: "Final loss over each optimiser's best, char GPT; the 5% and 10% basin thresholds",
                series: ["sweep_normalised"], xLabel: "peak learning rate", yLabel: "loss / best loss", xScale: .log,
                references: [.init(1.05, "5% basin"), .init(1.10, "10% basin")]),
+        Figure(id: "basins-zoom", title: "The basins up close: loss over each optimiser's best, points above 1.25× left out (all points: normalised-loss-vs-lr)",
+               series: ["sweep_zoom"], xLabel: "peak learning rate", yLabel: "loss / best loss", xScale: .log,
+               references: [.init(1.05, "5% basin"), .init(1.10, "10% basin")]),
         Figure(id: "basin-widths", title: "Width of the learning-rate basin (log₂ units), char GPT", series: ["basins"],
                xLabel: optimizerAxis, yLabel: "basin width (log₂ lr)"),
         Figure(id: "best-loss", title: "Best final validation loss per optimiser, char GPT", series: ["best_loss"],
@@ -329,6 +332,11 @@ public enum MuonVariantsExperiment: Experiment {
                         ys: variants.map { column($0, normalised: false) }))
         m.record(Series(name: "\(p)sweep_normalised", x: .init("learning rate", xs.map(lattice.value)),
                         ys: variants.map { column($0, normalised: true) }))
+        m.record(Series(name: "\(p)sweep_zoom", x: .init("learning rate", xs.map(lattice.value)),
+                        ys: variants.map { v in
+                            let c = column(v, normalised: true)
+                            return .init(c.label, c.values.map { $0 <= 1.25 ? $0 : .nan })
+                        }))
         let order = Variant.allCases.filter(variants.contains)
         m.record(Series(name: "\(p)basins", x: .init(optimizerAxis, order.map { Double(Variant.allCases.firstIndex(of: $0)! + 1) }),
                         ys: [.init("5% basin", order.map { robustness[$0]!.basin5?.widthLog2 ?? .nan }),
