@@ -15,16 +15,9 @@ enum LipschitzTrainingStep {
         let config = ModulaGPTConfig(vocabulary: 65, context: 32, dimension: 48, layers: 2, heads: 4)
         let batch = 16
         let model = ModulaGPT(config, seed: 0)
-        var rng = RNG(seed: 0, stream: RNG.Stream.data)
-        let count = batch * config.context
-        let tokens = (0..<count).map { _ in Int32(rng.int(below: config.vocabulary)) }
-        let targets = (0..<count).map { _ in Int32(rng.int(below: config.vocabulary)) }
-        let length = config.context
         let parallel = DataParallel(shards: shards)
-        let parts = parallel.shards(batch: batch).map { shard in
-            let span = shard.rows.lowerBound * length ..< shard.rows.upperBound * length
-            return (Array(tokens[span]), Array(targets[span]))
-        }
+        let parts = TrainingSteps.randomTokenShards(vocabulary: config.vocabulary, context: config.context, batch: batch,
+                                                    parallel: parallel)
         let bound = ModulaMuon.updateBound
         var optimiser = ConstrainedOptimizer(base: ModulaMuon.optimizer(for: model.parameters), constraint: { p in
             p.role == .embedding ? .rowRMS(maxRMS: 1) : .softCap(maxNorm: 2)

@@ -83,21 +83,26 @@ enum TrainingSteps {
         }
     }
 
+    /// `batch` windows of random characters (inputs and targets), cut into `parallel`'s shards:
+    /// only the shapes matter for time.
+    static func randomTokenShards(vocabulary: Int, context: Int, batch: Int, parallel: DataParallel) -> [([Int32], [Int32])] {
+        var rng = RNG(seed: 0, stream: RNG.Stream.data)
+        let count = batch * context
+        let tokens = (0..<count).map { _ in Int32(rng.int(below: vocabulary)) }
+        let targets = (0..<count).map { _ in Int32(rng.int(below: vocabulary)) }
+        return parallel.shards(batch: batch).map { shard in
+            let span = shard.rows.lowerBound * context ..< shard.rows.upperBound * context
+            return (Array(tokens[span]), Array(targets[span]))
+        }
+    }
+
     /// Char GPT: 2 layers, d = 128, 4 heads, context 64, vocabulary 65, batch 32, AdamW.
     static func gptAdamW(shards: Int) -> () throws -> Void {
         let config = GPTConfig(vocabulary: 65, context: 64, dimension: 128, layers: 2, heads: 4)
         let batch = 32
         let model = CharGPT(config, seed: 0)
-        var rng = RNG(seed: 0, stream: RNG.Stream.data)
-        let count = batch * config.context
-        let tokens = (0..<count).map { _ in Int32(rng.int(below: config.vocabulary)) }
-        let targets = (0..<count).map { _ in Int32(rng.int(below: config.vocabulary)) }
-        let length = config.context
         let parallel = DataParallel(shards: shards)
-        let parts = parallel.shards(batch: batch).map { shard in
-            let span = shard.rows.lowerBound * length ..< shard.rows.upperBound * length
-            return (Array(tokens[span]), Array(targets[span]))
-        }
+        let parts = randomTokenShards(vocabulary: config.vocabulary, context: config.context, batch: batch, parallel: parallel)
         var optimiser = Adam.adamW()
         return {
             model.zeroGrad()

@@ -56,12 +56,15 @@ import Testing
         }
     }
 
-    @Test("A truncated optimiser refuses a step without the loss")
-    func momoNeedsLoss() {
-        // Checked by precondition; here: the loss-taking step is the one the training loop calls.
+    @Test("Through `any Optimizer` (as the training loop calls it) the loss reaches the truncated step")
+    func momoThroughExistential() throws {
+        // Dispatch to the protocol's default `step(_:lr:loss:)` would drop the loss and hit the
+        // precondition; the override must run and truncate η = 10 to (f − f_*)/D².
         var opt: any Optimizer = NonEuclideanSGD.muonMax(lowerBound: 0)
-        let w = Self.matrix()
-        #expect(throws: Never.self) { try opt.step([w], lr: 0.01, loss: 2) }
+        try opt.step([Self.matrix([0.3, -0.2, 0.1, 0.5])], lr: 10, loss: 1)
+        let d = Self.polar().nuclear
+        let step = try #require(opt as? NonEuclideanSGD).lastStepSize
+        #expect(abs(Double(step) - 1 / (d * d)) < 1e-4 / (d * d), "\(step)")
     }
 
     @Test("Constrained Scion keeps a sign-updated head inside its ∞-ball ρ/d_in; uScion takes the plain step")
